@@ -1,0 +1,52 @@
+# MotCua: `make run` serves the Cà Mau demo on http://127.0.0.1:8000; `make test` checks everything.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WEB_WORKERS ?= 2
+PYTEST_ARGS ?=
+
+.PHONY: run test lint typecheck pytest install migrate demo serve worker messages bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	@$(PY) manage.py demo_logins
+	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl+C stops the web server and the task worker)"
+	@trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker --queue-name default >var/worker.log 2>&1 & WORKER=$$!; \
+	$(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS) \
+		--no-ws motcua.wsgi:application
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy motcua
+
+pytest: install
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null
+	$(VENV)/bin/pytest -n 2 --dist loadfile --create-db $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: install
+	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Q
+from django.http import HttpRequest
+
+from motcua.accounts.models import User
+
+
+class EmailOrPhoneBackend(ModelBackend):
+    """Log in with a username, an e-mail address or a telephone number."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        if not username or password is None:
+            return None
+        login = username.strip()
+        candidates = list(
+            User.objects.filter(
+                Q(username=login) | Q(email__iexact=login) | (Q(phone=login) & ~Q(phone=""))
+            )[:2]
+        )
+        if len(candidates) != 1:
+            User().set_password(password)  # same cost whether or not the account exists
+            return None
+        user = candidates[0]
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

@@ -1,0 +1,80 @@
+"""The REST API (v1): one error shape everywhere, token or session authentication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from motcua.core.errors import DomainError
+
+api = NinjaAPI(
+    title="MotCua API",
+    version="1",
+    description="One-stop administrative procedures, calendar and registries of the province.",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+
+
+def error_response(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, Any] | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    body: dict[str, Any] = {"code": code, "message": message, "fields": fields or {}}
+    body.update(extra)
+    return api.create_response(request, {"error": body}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error_response(
+        request, exc.http_status, exc.code, str(exc.message), exc.fields, **exc.extra
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, str] = {}
+    for err in exc.errors:
+        loc = [
+            str(part)
+            for part in err.get("loc", [])
+            if part not in ("body", "query", "path", "form", "payload")
+        ]
+        fields[".".join(loc) or "request"] = str(err.get("msg", "invalid"))
+    return error_response(
+        request, 422, "validation_error", _("Some fields are missing or invalid."), fields
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "unauthorized", _("Authentication is required."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+def _register_routers() -> None:
+    from motcua.calendar.api import router as calendar_router
+
+    api.add_router("/v1/calendar", calendar_router)
+
+
+_register_routers()

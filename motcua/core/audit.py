@@ -1,0 +1,260 @@
+"""Recording changes: who, when, which object, what changed, through which interface.
+
+Services call `audit_record(...)` for domain actions; models registered with `audit_register`
+are recorded automatically on every create, update and delete (that is how Django admin edits
+are caught). The actor and interface come from `audit_context`, set by the web middleware, the
+API authentication, management commands and background tasks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
+
+from motcua.core.audit_models import AuditChainHead, AuditRecord, Interface
+
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True)
+class _Context:
+    actor: Any = None  # a user, or a zero-argument callable returning one (lazy request.user)
+    interface: str = Interface.SYSTEM
+
+
+_context: contextvars.ContextVar[_Context] = contextvars.ContextVar(
+    "motcua_audit_context", default=_Context()
+)
+
+
+@contextlib.contextmanager
+def audit_context(*, actor: Any = None, interface: str | None = None) -> Iterator[None]:
+    current = _context.get()
+    token = _context.set(
+        _Context(
+            actor=actor if actor is not None else current.actor,
+            interface=interface or current.interface,
+        )
+    )
+    try:
+        yield
+    finally:
+        _context.reset(token)
+
+
+def audit_set_actor(actor: Any) -> None:
+    """Used by authentication that happens after the middleware (API bearer tokens)."""
+    current = _context.get()
+    _context.set(_Context(actor=actor, interface=current.interface))
+
+
+def current_interface() -> str:
+    return _context.get().interface
+
+
+def _resolve_actor(actor: Any) -> tuple[int | None, str]:
+    if callable(actor) and not isinstance(actor, models.Model):
+        actor = actor()
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None, ""
+    return actor.pk, str(getattr(actor, "username", "") or actor)[:255]
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile
+        return value.name or None
+    return str(value)
+
+
+def _canonical(record: AuditRecord) -> bytes:
+    payload = {
+        "seq": record.seq,
+        "occurred_at": record.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_id": record.actor_id,
+        "actor_repr": record.actor_repr,
+        "interface": record.interface,
+        "action": record.action,
+        "object_type": record.object_type,
+        "object_id": record.object_id,
+        "object_repr": record.object_repr,
+        "changes": record.changes,
+        "note": record.note,
+        "prev_hash": record.prev_hash,
+    }
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def compute_hash(record: AuditRecord) -> str:
+    return hashlib.sha256(_canonical(record)).hexdigest()
+
+
+def _object_type(obj: Any) -> str:
+    meta = obj._meta
+    return f"{meta.app_label}.{meta.model_name}"
+
+
+def audit_record(
+    *,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_repr: str = "",
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+    actor: Any = None,
+    interface: str | None = None,
+    occurred_at: dt.datetime | None = None,
+) -> AuditRecord:
+    """Append one record to the chain, inside the caller's transaction."""
+    ctx = _context.get()
+    actor_id, actor_repr = _resolve_actor(actor if actor is not None else ctx.actor)
+    if obj is not None:
+        object_type = object_type or _object_type(obj)
+        object_id = object_id or obj.pk or ""
+        object_repr = object_repr or str(obj)
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        record = AuditRecord(
+            seq=head.last_seq + 1,
+            occurred_at=occurred_at or timezone.now(),
+            actor_id=actor_id,
+            actor_repr=actor_repr,
+            interface=interface or ctx.interface,
+            action=action[:64],
+            object_type=object_type[:100],
+            object_id=str(object_id)[:64],
+            object_repr=object_repr[:255],
+            changes=_jsonable(changes or {}),
+            note=note,
+            prev_hash=head.last_hash,
+        )
+        record.hash = compute_hash(record)
+        record.save()
+        head.last_seq = record.seq
+        head.last_hash = record.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return record
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    checked: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+
+def audit_verify_chain(*, on_progress: Callable[[int], None] | None = None) -> VerifyResult:
+    """Walk the chain in order; report the first record whose link does not hold."""
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    checked = 0
+    qs = AuditRecord.objects.order_by("seq")
+    for record in qs.iterator(chunk_size=2000):
+        if record.seq != expected_seq:
+            return VerifyResult(
+                False, checked, expected_seq, f"record #{expected_seq} is missing (deleted)"
+            )
+        if record.prev_hash != expected_prev:
+            return VerifyResult(
+                False, checked, record.seq, "previous-hash link does not match the record before"
+            )
+        if compute_hash(record) != record.hash:
+            return VerifyResult(False, checked, record.seq, "content does not match its hash")
+        expected_prev = record.hash
+        expected_seq += 1
+        checked += 1
+        if on_progress and checked % 10000 == 0:
+            on_progress(checked)
+    head = AuditChainHead.objects.filter(id=1).first()
+    if head is not None and (head.last_seq != checked or head.last_hash != expected_prev):
+        return VerifyResult(
+            False,
+            checked,
+            checked + 1,
+            f"the chain head names record #{head.last_seq}, but the trail ends at #{checked}",
+        )
+    return VerifyResult(True, checked)
+
+
+# --- Automatic recording of registered models ----------------------------------------------
+
+_registered: dict[type[models.Model], frozenset[str]] = {}
+_SKIP_ALWAYS = frozenset({"password", "updated_at", "last_login"})
+_BEFORE_ATTR = "_audit_before"
+
+
+def _snapshot(instance: models.Model, exclude: frozenset[str]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in exclude or field.name in _SKIP_ALWAYS:
+            continue
+        data[field.attname] = _jsonable(field.value_from_object(instance))
+    return data
+
+
+def _on_pre_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    if kwargs.get("raw") or instance.pk is None or instance._state.adding:
+        setattr(instance, _BEFORE_ATTR, None)
+        return
+    old = sender._default_manager.filter(pk=instance.pk).first()
+    setattr(instance, _BEFORE_ATTR, _snapshot(old, _registered[sender]) if old else None)
+
+
+def _on_post_save(
+    sender: type[models.Model], instance: models.Model, created: bool, **kwargs: Any
+) -> None:
+    if kwargs.get("raw"):
+        return
+    after = _snapshot(instance, _registered[sender])
+    before = getattr(instance, _BEFORE_ATTR, None) or {}
+    if created:
+        changes = {k: [None, v] for k, v in after.items()}
+    else:
+        changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+        if not changes:
+            return
+    audit_record(action="create" if created else "update", obj=instance, changes=changes)
+
+
+def _on_post_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    before = _snapshot(instance, _registered[sender])
+    audit_record(action="delete", obj=instance, changes={k: [v, None] for k, v in before.items()})
+
+
+def audit_register(model: type[models.Model], *, exclude: tuple[str, ...] = ()) -> None:
+    """Record every create/update/delete of `model` (call from AppConfig.ready)."""
+    if model in _registered:
+        return
+    _registered[model] = frozenset(exclude)
+    uid = f"motcua-audit-{model._meta.label}"
+    pre_save.connect(_on_pre_save, sender=model, dispatch_uid=uid + "-pre")
+    post_save.connect(_on_post_save, sender=model, dispatch_uid=uid + "-post")
+    post_delete.connect(_on_post_delete, sender=model, dispatch_uid=uid + "-del")

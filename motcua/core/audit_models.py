@@ -1,0 +1,67 @@
+"""The append-only, hash-chained audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Interface(models.TextChoices):
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    ADMIN = "admin", _("Administration")
+    TASK = "task", _("Background task")
+    CLI = "cli", _("Command line")
+    SYSTEM = "system", _("System")
+
+
+class AuditRecord(models.Model):
+    """One change. Never updated or deleted: `hash` chains each record to the previous one."""
+
+    seq = models.BigIntegerField(_("sequence"), unique=True)
+    occurred_at = models.DateTimeField(_("time"), db_index=True)
+    # Plain values, not foreign keys: deleting a user or an object must not rewrite history.
+    actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True, db_index=True)
+    actor_repr = models.CharField(_("actor"), max_length=255, blank=True)
+    interface = models.CharField(_("interface"), max_length=16, choices=Interface.choices)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit trail")
+        indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.pop("_allow_update", False):
+            raise RuntimeError("Audit records are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("Audit records are append-only")
+
+
+class AuditChainHead(models.Model):
+    """A single row, locked while a record is appended, that holds the chain's tip.
+
+    It also lets `audit_verify` notice that the newest records were deleted.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("audit chain head")

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from motcua.core.audit import audit_context
+from motcua.core.audit_models import Interface
+
+
+def interface_for_path(path: str) -> str:
+    if path.startswith("/api/"):
+        return Interface.API
+    if path.startswith("/admin/"):
+        return Interface.ADMIN
+    return Interface.WEB
+
+
+class AuditContextMiddleware:
+    """Every change made while serving a request is attributed to its user and interface."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with audit_context(
+            actor=lambda: getattr(request, "user", None),
+            interface=interface_for_path(request.path),
+        ):
+            return self.get_response(request)
+
+
+class DomainErrorMiddleware:
+    """A DomainError that escapes a web view becomes a page in the user's language."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from motcua.core.errors import DomainError
+
+        if isinstance(exception, DomainError):
+            return render(request, "error.html", {"error": exception}, status=exception.http_status)
+        return None

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.db import models
+
+from motcua.core.audit_models import AuditRecord
+
+__all__ = ["AuditRecord", "TimeStampedModel"]
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
