@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from motcua.api.api import api
+from motcua.api.views import api_not_found
 
 admin.site.site_header = "MotCua"
 admin.site.site_title = "MotCua"
@@ -11,6 +12,7 @@ admin.site.site_title = "MotCua"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    re_path(r"^api/", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("motcua.accounts.urls")),
     path("", include("motcua.backoffice.urls")),

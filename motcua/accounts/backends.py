@@ -36,3 +36,25 @@ class EmailOrPhoneBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        # Provincial administrators administer every model of the platform.
+        if (
+            getattr(user_obj, "is_active", False)
+            and getattr(user_obj, "is_staff", False)
+            and isinstance(user_obj, User)
+            and user_obj.is_official
+            and user_obj.has_role("provincial_admin")
+        ):
+            return True
+        return super().has_perm(user_obj, perm, obj)
+
+    def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
+        if (
+            getattr(user_obj, "is_active", False)
+            and isinstance(user_obj, User)
+            and user_obj.is_staff
+            and user_obj.has_role("provincial_admin")
+        ):
+            return True
+        return super().has_module_perms(user_obj, app_label)

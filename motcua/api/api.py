@@ -72,8 +72,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from motcua.accounts.api import router as accounts_router
     from motcua.calendar.api import router as calendar_router
 
+    api.add_router("/v1", accounts_router)
     api.add_router("/v1/calendar", calendar_router)
 
 

@@ -7,7 +7,7 @@ from motcua.core.audit_models import Interface
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Actor"), required=False)
     interface = forms.ChoiceField(
-        label=_("Interface"), required=False, choices=[("", _("All"))] + Interface.choices
+        label=_("Interface"), required=False, choices=[("", _("All")), *Interface.choices]
     )
     action = forms.CharField(label=_("Action"), required=False)
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
@@ -22,5 +22,5 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args: object, object_types: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["object_type"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("All"))] + [(t, t) for t in object_types]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [("", _("All")), *((t, t) for t in object_types)]

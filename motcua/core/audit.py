@@ -34,8 +34,10 @@ class _Context:
     interface: str = Interface.SYSTEM
 
 
+_DEFAULT_CONTEXT = _Context()
 _context: contextvars.ContextVar[_Context] = contextvars.ContextVar(
-    "motcua_audit_context", default=_Context()
+    "motcua_audit_context",
+    default=_DEFAULT_CONTEXT,
 )
 
 
@@ -207,7 +209,9 @@ def audit_verify_chain(*, on_progress: Callable[[int], None] | None = None) -> V
 # --- Automatic recording of registered models ----------------------------------------------
 
 _registered: dict[type[models.Model], frozenset[str]] = {}
-_SKIP_ALWAYS = frozenset({"password", "updated_at", "last_login"})
+_SKIP_ALWAYS = frozenset({"updated_at", "last_login"})
+# Secrets are recorded as a short fingerprint: the trail shows that they changed, never them.
+_FINGERPRINT = frozenset({"password"})
 _BEFORE_ATTR = "_audit_before"
 
 
@@ -216,7 +220,10 @@ def _snapshot(instance: models.Model, exclude: frozenset[str]) -> dict[str, Any]
     for field in instance._meta.concrete_fields:
         if field.name in exclude or field.name in _SKIP_ALWAYS:
             continue
-        data[field.attname] = _jsonable(field.value_from_object(instance))
+        value = field.value_from_object(instance)
+        if field.name in _FINGERPRINT:
+            value = "fp:" + hashlib.sha256(str(value).encode()).hexdigest()[:12] if value else ""
+        data[field.attname] = _jsonable(value)
     return data
 
 
