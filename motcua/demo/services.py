@@ -10,8 +10,8 @@ from django.db import transaction
 from motcua.accounts.enums import AccountKind, Role
 from motcua.accounts.models import User
 from motcua.accounts.services import official_create, official_set_roles
-from motcua.organisations.enums import OrganisationKind
 from motcua.organisations.models import Organisation
+from motcua.organisations.selectors import organisation_get_by_code
 
 DEMO_PASSWORD = os.environ.get("MOTCUA_DEMO_PASSWORD", "motcua-demo")
 
@@ -21,16 +21,17 @@ class DemoOfficial:
     username: str
     full_name: str
     roles: tuple[str, ...]
-    org_name: str
+    org_code: str
     position: str
 
 
-PROVINCE = "Ủy ban nhân dân tỉnh Cà Mau"
-PROVINCIAL_CENTRE = "Trung tâm Phục vụ hành chính công tỉnh Cà Mau"
-JUSTICE = "Sở Tư pháp tỉnh Cà Mau"
-FINANCE = "Sở Tài chính tỉnh Cà Mau"
-WARD = "Ủy ban nhân dân phường An Xuyên"
-WARD_CENTRE = "Trung tâm Phục vụ hành chính công phường An Xuyên"
+# Agency codes of the demo tree (motcua/organisations/demo_data.py).
+PROVINCE = "000.00.00.H12"
+PROVINCIAL_CENTRE = "000.00.15.H12"
+JUSTICE = "000.00.08.H12"
+FINANCE = "000.00.03.H12"
+WARD = "000.00.20.H12"  # Ủy ban nhân dân phường An Xuyên
+WARD_CENTRE = "000.01.20.H12"  # its public administration service centre
 
 DEMO_OFFICIALS: tuple[DemoOfficial, ...] = (
     DemoOfficial("admin", "Quản trị tỉnh", (Role.PROVINCIAL_ADMIN,), PROVINCE, "Quản trị hệ thống"),
@@ -79,18 +80,15 @@ DEMO_CITIZENS = (
 )
 
 
-def _org(name: str) -> Organisation:
-    org = Organisation.objects.filter(name=name).first()
-    if org is None:  # the loader names units this way; fail loudly if it changes
-        raise LookupError(f"demo organisation missing: {name}")
-    return org
+def _org(code: str) -> Organisation:
+    return organisation_get_by_code(code)
 
 
 @transaction.atomic
 def demo_accounts_load() -> dict[str, int]:
     created = 0
     for spec in DEMO_OFFICIALS:
-        org = _org(spec.org_name)
+        org = _org(spec.org_code)
         user = User.objects.filter(username=spec.username).first()
         if user is None:
             user = official_create(
@@ -127,8 +125,13 @@ def demo_accounts_load() -> dict[str, int]:
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
+    names = dict(Organisation.objects.values_list("agency_code", "name"))
     rows = [
-        (spec.username, ", ".join(str(Role(r).label) for r in spec.roles), spec.org_name)
+        (
+            spec.username,
+            ", ".join(str(Role(r).label) for r in spec.roles),
+            names.get(spec.org_code, spec.org_code),
+        )
         for spec in DEMO_OFFICIALS
     ]
     rows += [(c[0], str(AccountKind.CITIZEN.label), c[2]) for c in DEMO_CITIZENS]
@@ -141,9 +144,9 @@ def demo_load() -> dict[str, int]:
 
     counts: dict[str, int] = {}
     counts.update(organisations_load_demo())
-    counts.update({"calendar_overrides": calendar_load_demo_overrides()})
+    counts.update({"calendar_overrides": len(calendar_load_demo_overrides())})
     counts.update(demo_accounts_load())
     return counts
 
 
-__all__ = ["DEMO_PASSWORD", "OrganisationKind", "demo_load", "demo_logins"]
+__all__ = ["DEMO_PASSWORD", "demo_load", "demo_logins"]

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +16,12 @@ from motcua.organisations.validators import validate_agency_code
 
 
 class Organisation(TimeStampedModel):
-    """A node of the agency tree. Units that no longer exist keep their rows (valid_to set)."""
+    """A node of the agency tree. Units that no longer exist keep their rows (valid_to set).
+
+    `valid_from` and `valid_to` are inclusive: a unit exists on both days. Writes go through
+    `motcua.organisations.services`; `save()` keeps `path` (and the paths below) up to date,
+    so the Django admin can save through the model too.
+    """
 
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=64, blank=True)
@@ -64,6 +72,9 @@ class Organisation(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
             ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")), name="organisation_not_own_parent"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -78,18 +89,57 @@ class Organisation(TimeStampedModel):
     def ancestors_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-        parent_path = self.parent.path if self.parent_id and self.parent else "/"
+    def _parent_path(self) -> str:
+        """The parent's path as stored now (an in-memory parent may be stale)."""
+        if self.parent_id is None:
+            return "/"
+        return Organisation.objects.filter(pk=self.parent_id).values_list("path", flat=True).get()
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            errors["valid_to"] = ValidationError(
+                _("The end date must not be before the start date."), code="invalid_range"
+            )
+        if self.parent_id is not None:
+            parent = Organisation.objects.filter(pk=self.parent_id).first()
+            if parent is not None:
+                if self.pk is not None and f"/{self.pk}/" in parent.path:
+                    errors["parent"] = ValidationError(
+                        _(
+                            "“%(parent)s” cannot be the parent of “%(name)s”: it is the "
+                            "organisation itself or one of its sub-units."
+                        ),
+                        code="parent_cycle",
+                        params={"parent": parent.name, "name": self.name},
+                    )
+                elif parent.valid_to is not None and (
+                    self.valid_to is None or self.valid_to > parent.valid_to
+                ):
+                    errors["parent"] = ValidationError(
+                        _(
+                            "“%(parent)s” has been closed; a sub-unit cannot stay open "
+                            "after its parent closes."
+                        ),
+                        code="parent_closed",
+                        params={"parent": parent.name},
+                    )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        parent_path = self._parent_path()
+        if self.pk is not None and f"/{self.pk}/" in parent_path:
+            # Services and the admin form reject this first (see clean()); never store a loop.
+            raise ValueError(f"organisation {self.pk} would become its own ancestor")
+        super().save(*args, **kwargs)
         new_path = f"{parent_path}{self.pk}/"
         if new_path != self.path:
             old_path = self.path
             Organisation.objects.filter(pk=self.pk).update(path=new_path)
             if old_path:
-                for child in Organisation.objects.filter(path__startswith=old_path).exclude(
-                    pk=self.pk
-                ):
-                    Organisation.objects.filter(pk=child.pk).update(
-                        path=new_path + child.path[len(old_path) :]
-                    )
+                # One UPDATE rewrites the prefix of every descendant.
+                Organisation.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
+                )
             self.path = new_path
