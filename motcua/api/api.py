@@ -23,21 +23,21 @@ api = NinjaAPI(
 
 def error_response(
     request: HttpRequest,
-    status: int,
+    http_status: int,
     code: str,
     message: str,
     fields: dict[str, Any] | None = None,
-    **extra: Any,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     body: dict[str, Any] = {"code": code, "message": message, "fields": fields or {}}
-    body.update(extra)
-    return api.create_response(request, {"error": body}, status=status)
+    body.update(extra or {})
+    return api.create_response(request, {"error": body}, status=http_status)
 
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return error_response(
-        request, exc.http_status, exc.code, str(exc.message), exc.fields, **exc.extra
+        request, exc.http_status, exc.code, str(exc.message), exc.fields, exc.extra
     )
 
 
@@ -74,9 +74,13 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from motcua.accounts.api import router as accounts_router
     from motcua.calendar.api import router as calendar_router
+    from motcua.dossiers.api import router as dossiers_router
+    from motcua.procedures.api import router as procedures_router
 
     api.add_router("/v1", accounts_router)
     api.add_router("/v1/calendar", calendar_router)
+    api.add_router("/v1/procedures", procedures_router)
+    api.add_router("/v1/dossiers", dossiers_router)
 
 
 _register_routers()

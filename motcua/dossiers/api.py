@@ -1,0 +1,428 @@
+"""API v1 for dossiers: intake, reads, actions and the export stream (thin: services do the work)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Literal
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.responses import Status
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from motcua.accounts import policies
+from motcua.api.auth import AUTH
+from motcua.core.errors import BadRequest, PermissionDenied, ValidationFailed
+from motcua.dossiers import selectors, services
+from motcua.dossiers.enums import NATIONAL_STATUS_CODE, Action
+from motcua.dossiers.models import Dossier, IdempotencyRecord
+from motcua.organisations.selectors import organisation_get_by_code
+
+router = Router(tags=["dossiers"], auth=AUTH)
+
+
+# --- request bodies -------------------------------------------------------------------------
+
+
+class ApplicantIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    full_name: str = Field(min_length=1, max_length=255)
+    id_number: str = Field(min_length=1, max_length=32)
+    kind: Literal["individual", "organisation"] = "individual"
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+class RepresentativeIn(BaseModel):
+    full_name: str = Field(min_length=1)
+    id_number: str = ""
+    authorisation: str = ""
+
+
+class ComponentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    paper_code: str = ""
+    name: str = ""
+    file: str = Field("", description="Name of the multipart part carrying the file")
+    paper_original_seen: bool = False
+    is_original: bool = False
+    digitised: bool = False
+    reused: bool = False
+
+
+class DossierIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    procedure_code: str = Field(min_length=1)
+    channel: Literal[1, 2, 3]
+    receiving_unit: str = Field(min_length=1, description="Agency code of the receiving unit")
+    applicant: ApplicantIn
+    case_code: str | None = None
+    components: list[ComponentIn] = []
+    representative: RepresentativeIn | None = None
+    sub_channel: str = ""
+    at: dt.datetime | None = None
+
+
+class ActionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = ""
+    note: str = ""
+    missing: list[str] = []
+    new_appointment_at: dt.datetime | None = None
+    to_unit: str | None = None
+    result_number: str = ""
+    method: str = "desk"
+    amount: int | None = None
+    online: bool = False
+    components: list[ComponentIn] = []
+    at: dt.datetime | None = None
+
+
+# --- responses ------------------------------------------------------------------------------
+
+
+class DossierOut(Schema):
+    code: str
+    status: str
+    status_code: int
+    procedure_code: str
+    procedure_name: str
+    channel: int
+    receiving_unit: str
+    current_unit: str
+    submitted_at: dt.datetime | None
+    received_at: dt.datetime | None
+    due_at: dt.datetime | None
+    appointment_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    delivered_at: dt.datetime | None
+    supplement_count: int
+    paused_minutes: int
+    paused_since: dt.datetime | None
+    applicant: dict[str, str]
+    fee_amount: int
+    result_number: str
+    allowed_actions: list[str]
+
+
+class EventOut(Schema):
+    action: str
+    at: dt.datetime
+    actor: str
+    from_status: str
+    to_status: str
+    from_unit: str | None
+    to_unit: str | None
+    note: str
+    data: dict[str, Any]
+    attachments: list[str]
+
+
+class ErrorOut(Schema):
+    error: dict[str, Any]
+
+
+def _local(value: dt.datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def dossier_out(d: Dossier, user: Any = None) -> dict[str, Any]:
+    from motcua.dossiers.transitions import allowed_actions
+
+    return {
+        "code": d.code,
+        "status": d.status,
+        "status_code": NATIONAL_STATUS_CODE[d.status],
+        "procedure_code": d.procedure_version.procedure.code,
+        "procedure_name": d.procedure_version.name,
+        "channel": d.channel,
+        "receiving_unit": d.receiving_unit.agency_code,
+        "current_unit": d.current_unit.agency_code,
+        "submitted_at": _local(d.submitted_at),
+        "received_at": _local(d.received_at),
+        "due_at": _local(d.due_at),
+        "appointment_at": _local(d.appointment_at),
+        "ended_at": _local(d.ended_at),
+        "delivered_at": _local(d.delivered_at),
+        "supplement_count": d.supplement_count,
+        "paused_minutes": d.paused_minutes,
+        "paused_since": _local(d.paused_since),
+        "applicant": {
+            "full_name": d.applicant.full_name,
+            "id_number": d.applicant.id_number,
+            "kind": d.applicant.kind,
+        },
+        "fee_amount": d.fee_amount,
+        "result_number": d.result_number,
+        "allowed_actions": allowed_actions(d.status),
+    }
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+
+def _payload(request: HttpRequest) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(JSON body, uploaded files): application/json, or multipart with the JSON in `data`."""
+    content_type = request.content_type or ""
+    try:
+        if content_type.startswith("multipart/"):
+            raw = request.POST.get("data", "{}")
+            return json.loads(raw or "{}"), dict(request.FILES.items())
+        if not request.body:
+            return {}, {}
+        return json.loads(request.body), {}
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BadRequest(
+            _("The request body is not valid JSON: %(error)s") % {"error": exc},
+            code="malformed_json",
+        ) from exc
+
+
+def _validate(model: type[BaseModel], data: Any) -> Any:
+    if not isinstance(data, dict):
+        raise BadRequest(_("The request body must be a JSON object."), code="malformed_json")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        fields = {
+            ".".join(str(p) for p in err["loc"]) or "request": err["msg"] for err in exc.errors()
+        }
+        raise ValidationFailed(_("Some fields are missing or invalid."), fields=fields) from exc
+
+
+def _components(items: list[ComponentIn], files: dict[str, Any]) -> list[services.ComponentInput]:
+    out = []
+    for index, item in enumerate(items):
+        upload = None
+        if item.file:
+            upload = files.get(item.file)
+            if upload is None:
+                raise ValidationFailed(
+                    _("The file part “%(name)s” is missing from the request.") % {"name": item.file},
+                    fields={f"components.{index}.file": _("missing file part")},
+                )
+        out.append(
+            services.ComponentInput(
+                name=item.name,
+                paper_code=item.paper_code,
+                file=upload,
+                paper_original_seen=item.paper_original_seen,
+                is_original=item.is_original,
+                digitised=item.digitised,
+                reused=item.reused,
+            )
+        )
+    # Files sent without being named by a component are attached as extra papers.
+    named = {item.file for item in items if item.file}
+    for part, upload in files.items():
+        if part not in named and part != "data":
+            out.append(services.ComponentInput(name=upload.name or part, file=upload))
+    return out
+
+
+# --- endpoints ------------------------------------------------------------------------------
+
+_MULTIPART_DOC = {
+    "requestBody": {
+        "content": {
+            "application/json": {"schema": DossierIn.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "data": {"type": "string", "description": "The JSON body"},
+                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                    },
+                    "required": ["data"],
+                }
+            },
+        },
+        "required": True,
+    }
+}
+
+
+@router.post(
+    "",
+    response={201: DossierOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    operation_id="create_dossier",
+    openapi_extra=_MULTIPART_DOC,
+)
+def create_dossier(request: HttpRequest) -> Any:
+    key = request.headers.get("Idempotency-Key", "").strip()[:128]
+    scope = f"create_dossier:{request.user.pk}"
+    if key:
+        previous = IdempotencyRecord.objects.filter(key=key, scope=scope).first()
+        if previous is not None:
+            return Status(previous.status_code, previous.response)
+    data, files = _payload(request)
+    body: DossierIn = _validate(DossierIn, data)
+    unit = organisation_get_by_code(body.receiving_unit)
+    try:
+        with transaction.atomic():
+            dossier = services.dossier_create(
+                actor=request.user,
+                procedure_code=body.procedure_code,
+                channel=body.channel,
+                receiving_unit=unit,
+                applicant=services.ApplicantInput(**body.applicant.model_dump()),
+                case_code=body.case_code,
+                components=_components(body.components, files),
+                representative=services.RepresentativeInput(**body.representative.model_dump())
+                if body.representative
+                else None,
+                sub_channel=body.sub_channel,
+                at=body.at,
+            )
+            response = json.loads(json.dumps(dossier_out(dossier), default=str))
+            if key:
+                IdempotencyRecord.objects.create(
+                    key=key, scope=scope, status_code=201, response=response
+                )
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: answer as it did.
+        previous = IdempotencyRecord.objects.filter(key=key, scope=scope).first() if key else None
+        if previous is None:
+            raise
+        return Status(previous.status_code, previous.response)
+    return Status(201, response)
+
+
+@router.get("/export", auth=AUTH, operation_id="export_dossiers", response={200: None})
+def export_dossiers(request: HttpRequest) -> StreamingHttpResponse:
+    """JSON lines, one per dossier received or open in [from, to]; query: from, to, unit."""
+    params = request.GET
+    unit = params.get("unit") or None
+    parsed: dict[str, dt.date] = {}
+    for name in ("from", "to"):
+        raw = params.get(name, "")
+        try:
+            parsed[name] = dt.date.fromisoformat(raw)
+        except ValueError as exc:
+            raise ValidationFailed(
+                _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": raw},
+                fields={name: _("expected YYYY-MM-DD")},
+            ) from exc
+    if parsed["to"] < parsed["from"]:
+        raise ValidationFailed(_("“to” is before “from”."), fields={"to": _("before from")})
+    scope = policies.organisations_in_scope(request.user)
+    if unit:
+        org = organisation_get_by_code(unit)
+        if not policies.is_provincial_admin(request.user) and not scope.filter(pk=org.pk).exists():
+            raise PermissionDenied(_("This unit is outside your scope."))
+        unit_ids = list(
+            org.__class__.objects.filter(path__startswith=org.path).values_list("pk", flat=True)
+        )
+    elif policies.is_provincial_admin(request.user):
+        unit_ids = None
+    else:
+        unit_ids = list(scope.values_list("pk", flat=True))
+        if not unit_ids:
+            raise PermissionDenied(_("Only officials may export dossiers."))
+    rows = selectors.dossier_export_iter(
+        date_from=parsed["from"], date_to=parsed["to"], unit_ids=unit_ids
+    )
+    stream = (json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    return StreamingHttpResponse(stream, content_type="application/x-ndjson; charset=utf-8")
+
+
+@router.get("/{code}", response={200: DossierOut, 403: ErrorOut, 404: ErrorOut}, operation_id="get_dossier")
+def get_dossier(request: HttpRequest, code: str) -> Any:
+    dossier = selectors.dossier_get_by_code(code)
+    if not selectors.can_view(request.user, dossier):
+        raise PermissionDenied(_("You may not see this dossier."))
+    return dossier_out(dossier, request.user)
+
+
+@router.get(
+    "/{code}/events",
+    response={200: list[EventOut], 403: ErrorOut, 404: ErrorOut},
+    operation_id="list_dossier_events",
+)
+def list_dossier_events(request: HttpRequest, code: str) -> Any:
+    dossier = selectors.dossier_get_by_code(code)
+    if not selectors.can_view(request.user, dossier):
+        raise PermissionDenied(_("You may not see this dossier."))
+    return [
+        {
+            "action": e.action,
+            "at": timezone.localtime(e.at),
+            "actor": e.actor_name,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "from_unit": e.from_unit.agency_code if e.from_unit else None,
+            "to_unit": e.to_unit.agency_code if e.to_unit else None,
+            "note": e.note,
+            "data": e.data,
+            "attachments": [a.name for a in e.attachments.all()],
+        }
+        for e in selectors.dossier_events(dossier)
+    ]
+
+
+@router.post(
+    "/{code}/actions/{action}",
+    response={200: DossierOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    operation_id="act_on_dossier",
+)
+def act_on_dossier(request: HttpRequest, code: str, action: str) -> Any:
+    if action not in Action.values or action == Action.SUBMIT:
+        raise ValidationFailed(
+            _("Unknown action “%(action)s”.") % {"action": action},
+            code="unknown_action",
+            fields={"action": action},
+            http_status=404,
+        )
+    dossier = selectors.dossier_get_by_code(code)
+    data, files = _payload(request)
+    body: ActionIn = _validate(ActionIn, data)
+    actor, at = request.user, body.at
+    common = {"dossier": dossier, "actor": actor, "at": at}
+    match action:
+        case Action.RECEIVE:
+            dossier = services.dossier_receive(**common, note=body.note)
+        case Action.REFUSE:
+            dossier = services.dossier_refuse(**common, reason=body.reason)
+        case Action.REQUEST_SUPPLEMENT:
+            dossier = services.dossier_request_supplement(**common, missing=body.missing, note=body.note)
+        case Action.SUPPLEMENT:
+            dossier = services.dossier_supplement(
+                **common, components=_components(body.components, files), note=body.note
+            )
+        case Action.FORWARD:
+            to_unit = organisation_get_by_code(body.to_unit) if body.to_unit else None
+            dossier = services.dossier_forward(**common, to_unit=to_unit, note=body.note)
+        case Action.APPROVE:
+            dossier = services.dossier_approve(**common, note=body.note)
+        case Action.REQUEST_PAYMENT:
+            dossier = services.dossier_request_payment(**common, amount=body.amount, note=body.note)
+        case Action.CONFIRM_PAYMENT:
+            dossier = services.dossier_confirm_payment(**common, online=body.online, note=body.note)
+        case Action.COMPLETE:
+            dossier = services.dossier_complete(
+                **common,
+                result_number=body.result_number,
+                result_file=files.get("result_file") or next(iter(files.values()), None),
+                note=body.note,
+            )
+        case Action.DELIVER:
+            dossier = services.dossier_deliver(**common, method=body.method, note=body.note)
+        case Action.EXTEND:
+            if body.new_appointment_at is None:
+                raise ValidationFailed(
+                    _("Give the new appointment time."), fields={"new_appointment_at": _("required")}
+                )
+            dossier = services.dossier_extend(
+                **common, reason=body.reason, new_appointment_at=body.new_appointment_at
+            )
+        case Action.STOP:
+            dossier = services.dossier_stop(**common, reason=body.reason)
+        case Action.WITHDRAW:
+            dossier = services.dossier_withdraw(**common, reason=body.reason or body.note)
+    dossier = selectors.dossier_get_by_code(dossier.code)
+    return dossier_out(dossier, actor)

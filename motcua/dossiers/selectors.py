@@ -1,0 +1,188 @@
+"""Reads over dossiers: queues, search, the visibility rule, the export stream."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.accounts import policies
+from motcua.accounts.enums import Role
+from motcua.calendar import deadlines as dl
+from motcua.calendar.selectors import calendar_for
+from motcua.core.errors import NotFound
+from motcua.core.text import fold
+from motcua.dossiers.enums import END_STATUSES, NATIONAL_STATUS_CODE, PAUSED_STATUSES, DossierStatus
+from motcua.dossiers.models import Dossier, DossierEvent
+
+S = DossierStatus
+OPEN_STATUSES = [s for s in S.values if s not in END_STATUSES and s != S.SUBMITTED]
+QUEUES = ("to_receive", "my_tasks", "unit", "due_soon", "overdue", "all")
+
+
+def _base() -> QuerySet[Dossier]:
+    return Dossier.objects.select_related(
+        "procedure_version",
+        "procedure_version__procedure",
+        "applicant",
+        "receiving_unit",
+        "current_unit",
+        "current_step",
+    )
+
+
+def dossier_get_by_code(code: str) -> Dossier:
+    dossier = _base().filter(code=code).first()
+    if dossier is None:
+        raise NotFound(
+            _("No dossier has the code “%(code)s”.") % {"code": code}, fields={"code": code}
+        )
+    return dossier
+
+
+def can_view(user: Any, dossier: Dossier) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if dossier.owner_id is not None and dossier.owner_id == user.pk:
+        return True
+    if policies.is_provincial_admin(user):
+        return True
+    scope = set(policies.organisations_in_scope(user).values_list("pk", flat=True))
+    if not scope:
+        return False
+    units = {dossier.receiving_unit_id, dossier.processing_unit_id, dossier.current_unit_id}
+    if units & scope:
+        return True
+    return dossier.steps.filter(organisation_id__in=scope).exists()
+
+
+def dossier_get_for_viewer(code: str, user: Any) -> Dossier:
+    dossier = dossier_get_by_code(code)
+    if not can_view(user, dossier):
+        # Same answer as for an unknown code: do not reveal that it exists.
+        raise NotFound(
+            _("No dossier has the code “%(code)s”.") % {"code": code}, fields={"code": code}
+        )
+    return dossier
+
+
+def dossier_list_for_official(
+    user: Any, *, queue: str = "unit", q: str = "", now: dt.datetime | None = None
+) -> QuerySet[Dossier]:
+    now = now or timezone.now()
+    scope = policies.organisations_in_scope(user)
+    qs = _base().filter(
+        Q(receiving_unit__in=scope) | Q(current_unit__in=scope) | Q(processing_unit__in=scope)
+    )
+    if queue == "to_receive":
+        qs = qs.filter(status=S.SUBMITTED, receiving_unit__in=scope)
+    elif queue == "my_tasks":
+        roles = list(user.role_set()) if hasattr(user, "role_set") else []
+        mine = Q(current_unit_id=user.organisation_id)
+        open_step = mine & Q(current_step__role__in=roles, current_step__ended_at__isnull=True)
+        # Approved and waiting for the result to be issued by the processing unit.
+        to_issue = mine & Q(status=S.IN_PROGRESS, current_step__ended_at__isnull=False)
+        if not set(roles) & {Role.SPECIALIST, Role.LEADER, Role.CLERK}:
+            to_issue = Q(pk__in=[])
+        to_return = Q(status=S.RESULT_READY, receiving_unit_id=user.organisation_id)
+        if Role.COUNTER_OFFICER not in roles:
+            to_return = Q(pk__in=[])
+        qs = qs.filter(open_step | to_issue | to_return).exclude(
+            status__in=[*PAUSED_STATUSES, S.SUBMITTED, S.REFUSED, S.WITHDRAWN, S.STOPPED, S.DELIVERED]
+        )
+    elif queue == "due_soon":
+        cal = calendar_for(getattr(user, "organisation", None))
+        horizon = dl.extend_due(cal, now, cal.working_day_length)
+        qs = qs.filter(status__in=OPEN_STATUSES, due_at__gte=now, due_at__lte=horizon)
+    elif queue == "overdue":
+        # A dossier paused (supplement, fees) before its due time is not overdue (DOMAIN §4).
+        qs = qs.filter(status__in=OPEN_STATUSES, due_at__lt=now).exclude(
+            paused_since__isnull=False, paused_since__lte=F("due_at")
+        )
+    if q:
+        qs = qs.filter(_search(q))
+    return qs.order_by("due_at" if queue in ("due_soon", "overdue") else "-created_at").distinct()
+
+
+def _search(q: str) -> Q:
+    q = q.strip()
+    folded = fold(q)
+    cond = Q(code__icontains=q) | Q(applicant__id_number=q)
+    words = folded.split()
+    if words:
+        name_q = Q()
+        proc_q = Q()
+        for word in words:
+            name_q &= Q(applicant__full_name_folded__contains=word)
+            proc_q &= Q(procedure_version__name_folded__contains=word)
+        cond |= name_q | proc_q
+    return cond
+
+
+def deadline_state(dossier: Dossier, now: dt.datetime | None = None) -> str:
+    """'early' / 'risk' / 'late' for the colour of a queue row (open dossiers)."""
+    now = now or timezone.now()
+    if dossier.due_at is None:
+        return "early"
+    if dossier.status in END_STATUSES:
+        end = dossier.ended_at or now
+        return "late" if timezone.localtime(end).date() > timezone.localtime(dossier.due_at).date() else "early"
+    if dossier.paused_since is not None:
+        return "late" if dossier.paused_since > dossier.due_at else "early"
+    if now > dossier.due_at:
+        return "late"
+    cal = calendar_for(dossier.receiving_unit)
+    if dl.working_time_between(cal, now, dossier.due_at) <= cal.working_day_length:
+        return "risk"
+    return "early"
+
+
+def dossier_events(dossier: Dossier) -> QuerySet[DossierEvent]:
+    return dossier.events.select_related("actor", "from_unit", "to_unit").prefetch_related("attachments")
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def dossier_export_row(d: Dossier) -> dict[str, Any]:
+    return {
+        "code": d.code,
+        "receiving_unit": d.receiving_unit.agency_code,
+        "procedure_code": d.procedure_version.procedure.code,
+        "channel": d.channel,
+        "status": d.status,
+        "status_code": NATIONAL_STATUS_CODE[d.status],
+        "submitted_at": _iso(d.submitted_at),
+        "received_at": _iso(d.received_at),
+        "due_at": _iso(d.due_at),
+        "appointment_at": _iso(d.appointment_at),
+        "ended_at": _iso(d.ended_at),
+        "delivered_at": _iso(d.delivered_at),
+        "supplement_count": d.supplement_count,
+        "paused_minutes": d.paused_minutes,
+        "paused_since": _iso(d.paused_since),
+    }
+
+
+def dossier_export_iter(
+    *, date_from: dt.date, date_to: dt.date, unit_ids: list[int] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Dossiers received in [from, to] or still open in that period (received before `from`
+    and not ended before it), in code order, as export rows."""
+    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=timezone.get_current_timezone())
+    end = dt.datetime.combine(
+        date_to + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    qs = Dossier.objects.select_related(
+        "receiving_unit", "procedure_version__procedure"
+    ).filter(received_at__isnull=False, received_at__lt=end)
+    qs = qs.filter(Q(received_at__gte=start) | Q(ended_at__isnull=True) | Q(ended_at__gte=start))
+    if unit_ids is not None:
+        qs = qs.filter(receiving_unit_id__in=unit_ids)
+    for d in qs.order_by("received_at", "id").iterator(chunk_size=2000):
+        yield dossier_export_row(d)

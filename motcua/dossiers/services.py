@@ -1,0 +1,915 @@
+"""Every change to a dossier goes through here (DOMAIN §3, §4).
+
+Each service locks the dossier, checks permission, checks the transition table, writes, records
+a timeline event and an audit record, and defers side effects (notifications) to on_commit.
+Every service takes an optional explicit event time `at` (migration of dossiers already open in
+a previous system); only provincial administrators may pass one from the web or the API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.accounts import policies
+from motcua.accounts.enums import Role
+from motcua.calendar import deadlines as dl
+from motcua.calendar.selectors import calendar_for
+from motcua.core.audit import audit_record, current_interface
+from motcua.core.audit_models import Interface
+from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
+from motcua.dossiers import transitions
+from motcua.dossiers.codes import dossier_code_next
+from motcua.dossiers.enums import (
+    PAUSED_STATUSES,
+    Action,
+    ApplicantKind,
+    Channel,
+    ComponentKind,
+    DeliveryMethod,
+    DossierStatus,
+    StepResult,
+)
+from motcua.dossiers.models import Applicant, Dossier, DossierComponent, DossierEvent, StepRecord
+from motcua.dossiers.uploads import check_upload
+from motcua.organisations.models import Organisation
+from motcua.procedures.models import ProcedureCase, ProcedureVersion
+from motcua.procedures.services import process_steps_for
+
+S = DossierStatus
+OFFICIAL_ROLES = (Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER, Role.CLERK)
+
+
+# --- inputs -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ApplicantInput:
+    full_name: str
+    id_number: str
+    kind: str = ApplicantKind.INDIVIDUAL
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass
+class ComponentInput:
+    name: str = ""
+    paper_code: str = ""
+    file: UploadedFile | None = None
+    paper_original_seen: bool = False
+    is_original: bool = False
+    digitised: bool = False
+    reused: bool = False
+
+
+@dataclass
+class RepresentativeInput:
+    full_name: str
+    id_number: str = ""
+    authorisation: str = ""
+
+
+@dataclass
+class _Ctx:
+    actor: Any
+    at: dt.datetime
+    explicit: bool
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _resolve_time(actor: Any, at: dt.datetime | None) -> tuple[dt.datetime, bool]:
+    if at is None:
+        return timezone.now(), False
+    if timezone.is_naive(at):
+        raise ValidationFailed(
+            _("The event time must include its UTC offset."), fields={"at": _("no UTC offset")}
+        )
+    interactive = current_interface() in (Interface.API, Interface.WEB)
+    if interactive and not policies.is_provincial_admin(actor):
+        raise PermissionDenied(
+            _("Only a provincial administrator may record an action at an explicit time."),
+            fields={"at": _("not allowed")},
+        )
+    return at, True
+
+
+def _lock(dossier: Dossier) -> Dossier:
+    return (
+        Dossier.objects.select_for_update()
+        .select_related("procedure_version", "receiving_unit", "processing_unit", "current_unit")
+        .get(pk=dossier.pk)
+    )
+
+
+def _is_owner(actor: Any, dossier: Dossier) -> bool:
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and dossier.owner_id is not None
+        and dossier.owner_id == actor.pk
+    )
+
+
+def _ensure(actor: Any, unit: Organisation | None, *roles: str) -> None:
+    policies.ensure_can_act_in(actor, unit, *roles)
+
+
+def _actor_name(actor: Any) -> str:
+    if getattr(actor, "is_authenticated", False):
+        return str(actor)[:255]
+    return ""
+
+
+def _event(
+    dossier: Dossier,
+    action: str,
+    ctx: _Ctx,
+    *,
+    from_status: str,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    from_unit: Organisation | None = None,
+    to_unit: Organisation | None = None,
+) -> DossierEvent:
+    event = DossierEvent.objects.create(
+        dossier=dossier,
+        action=action,
+        actor=ctx.actor if getattr(ctx.actor, "is_authenticated", False) else None,
+        actor_name=_actor_name(ctx.actor),
+        at=ctx.at,
+        explicit_time=ctx.explicit,
+        from_status=from_status,
+        to_status=dossier.status,
+        from_unit=from_unit,
+        to_unit=to_unit,
+        note=note,
+        data=data or {},
+    )
+    audit_record(
+        action=f"dossier_{action}",
+        obj=dossier,
+        actor=ctx.actor,
+        changes={"status": [from_status or None, dossier.status], **(data or {})},
+        note=(note + (f" [explicit time {ctx.at.isoformat()}]" if ctx.explicit else "")).strip(),
+    )
+    return event
+
+
+def _notify(dossier: Dossier, kind: str) -> None:
+    from motcua.notifications.services import notification_queue_for_dossier
+
+    pk = dossier.pk
+    transaction.on_commit(lambda: notification_queue_for_dossier(dossier_id=pk, kind=kind))
+
+
+def _calendar(dossier: Dossier) -> dl.WorkCalendar:
+    return calendar_for(dossier.receiving_unit)
+
+
+def _processing_unit(version: ProcedureVersion, receiving_unit: Organisation) -> Organisation:
+    implementing = list(version.implementing_organisations.all())
+    if receiving_unit in implementing:
+        return receiving_unit
+    served = list(receiving_unit.desk_serves.all())
+    for org in served:
+        if org in implementing:
+            return org
+    if len(implementing) == 1:
+        return implementing[0]
+    if served:
+        return served[0]
+    return receiving_unit
+
+
+def _step_unit(dossier: Dossier, spec: Any) -> Organisation:
+    if getattr(spec, "organisation", None) is not None:
+        return spec.organisation  # type: ignore[no-any-return]
+    if spec.role == Role.COUNTER_OFFICER:
+        return dossier.receiving_unit
+    return dossier.processing_unit
+
+
+def _process(dossier: Dossier) -> list[Any]:
+    return list(process_steps_for(dossier.procedure_version, dossier.case))
+
+
+def _open_step(
+    dossier: Dossier, index: int, ctx: _Ctx, unit: Organisation | None = None
+) -> StepRecord | None:
+    specs = _process(dossier)
+    if index >= len(specs):
+        return None
+    spec = specs[index]
+    minutes = int(round(float(spec.budget_hours) * 60))
+    start = ctx.at
+    due = dl.extend_due(_calendar(dossier), start, dt.timedelta(minutes=minutes)) if minutes else start
+    step = StepRecord.objects.create(
+        dossier=dossier,
+        order=index + 1,
+        name=str(spec.name),
+        organisation=unit or _step_unit(dossier, spec),
+        role=str(spec.role),
+        budget_minutes=minutes,
+        started_at=start,
+        due_at=due,
+    )
+    dossier.current_step = step
+    dossier.current_unit = step.organisation
+    return step
+
+
+def classify(ended: dt.datetime, due: dt.datetime) -> str:
+    """DOMAIN §4: compared by calendar date (Vietnam time)."""
+    end_day = timezone.localtime(ended).date()
+    due_day = timezone.localtime(due).date()
+    if end_day < due_day:
+        return StepResult.EARLY
+    if end_day == due_day:
+        return StepResult.ON_TIME
+    return StepResult.LATE
+
+
+def _step_result(step: StepRecord, ended: dt.datetime) -> str:
+    """A step's budget is in working hours, so lateness is by the minute; early is by date."""
+    if ended > step.due_at:
+        return StepResult.LATE
+    return classify(ended, step.due_at)
+
+
+def _close_step(dossier: Dossier, ctx: _Ctx, note: str = "") -> StepRecord | None:
+    step = dossier.current_step
+    if step is None or step.ended_at is not None:
+        return None
+    step.ended_at = ctx.at
+    step.handled_by = ctx.actor if getattr(ctx.actor, "is_authenticated", False) else None
+    step.result = _step_result(step, ctx.at)
+    step.note = note
+    step.save(update_fields=["ended_at", "handled_by", "result", "note"])
+    return step
+
+
+def _current_index(dossier: Dossier) -> int:
+    """0-based index of the process step the dossier is at."""
+    return (dossier.current_step.order - 1) if dossier.current_step else 0
+
+
+def _pause(dossier: Dossier, ctx: _Ctx) -> None:
+    dossier.status_before_pause = dossier.status
+    if dossier.clock_started_at is not None:
+        dossier.paused_since = ctx.at
+
+
+def _resume(dossier: Dossier, ctx: _Ctx) -> int:
+    """Resume the clock; extend the due time by the paused working time. Returns minutes."""
+    minutes = 0
+    if dossier.paused_since is not None and dossier.due_at is not None:
+        cal = _calendar(dossier)
+        paused = dl.working_time_between(cal, dossier.paused_since, max(ctx.at, dossier.paused_since))
+        minutes = int(paused.total_seconds() // 60)
+        dossier.due_at = dl.extend_due(cal, dossier.due_at, paused)
+        if dossier.appointment_at is not None:
+            dossier.appointment_at = dl.extend_due(cal, dossier.appointment_at, paused)
+        step = dossier.current_step
+        if step is not None and step.ended_at is None:
+            step.due_at = dl.extend_due(cal, step.due_at, paused)
+            step.save(update_fields=["due_at"])
+        dossier.paused_minutes += minutes
+    dossier.paused_since = None
+    dossier.status = dossier.status_before_pause or S.IN_PROGRESS
+    dossier.status_before_pause = ""
+    return minutes
+
+
+def _set_due_times(dossier: Dossier, received_at: dt.datetime) -> None:
+    version = dossier.procedure_version
+    limit = version.time_limit_for(dossier.channel, dossier.case)
+    cal = _calendar(dossier)
+    start = dl.clock_start(cal, received_at, version.cutoff)
+    dossier.clock_started_at = start
+    if limit is None:
+        dossier.due_at = None
+        dossier.appointment_at = None
+        return
+    dossier.due_at = dl.due_at(cal, start, limit.amount, limit.unit)
+    dossier.appointment_at = dossier.due_at
+
+
+def _save(dossier: Dossier, *fields: str) -> None:
+    dossier.save(update_fields=[*fields, "updated_at"])
+
+
+# --- intake -----------------------------------------------------------------------------------
+
+
+def _find_or_create_applicant(data: ApplicantInput, owner: Any) -> Applicant:
+    if not data.full_name.strip() or not data.id_number.strip():
+        raise ValidationFailed(
+            _("The applicant's full name and ID number are required."),
+            fields={
+                k: _("required")
+                for k, v in (("applicant.full_name", data.full_name), ("applicant.id_number", data.id_number))
+                if not v.strip()
+            },
+        )
+    if data.kind not in ApplicantKind.values:
+        raise ValidationFailed(_("Unknown applicant kind."), fields={"applicant.kind": data.kind})
+    applicant = Applicant.objects.filter(id_number=data.id_number.strip()).order_by("-updated_at").first()
+    if applicant is None:
+        applicant = Applicant(id_number=data.id_number.strip())
+    applicant.kind = data.kind
+    applicant.full_name = data.full_name.strip()
+    for attr in ("phone", "email", "address"):
+        value = getattr(data, attr).strip()
+        if value:
+            setattr(applicant, attr, value)
+    if owner is not None and getattr(owner, "is_authenticated", False) and not owner.is_official:
+        applicant.user = owner
+    applicant.save()
+    return applicant
+
+
+def _resolve_version(procedure_code: str) -> ProcedureVersion:
+    from motcua.procedures.selectors import procedure_get_by_code
+
+    procedure = procedure_get_by_code(procedure_code)
+    version = procedure.current_version
+    if version is None:
+        raise NotFound(_("This procedure has no published version."), fields={"procedure_code": procedure_code})
+    return version
+
+
+def _resolve_case(version: ProcedureVersion, case_code: str | None) -> ProcedureCase | None:
+    if not case_code:
+        return version.default_case()
+    case = version.cases.filter(code=case_code).first()
+    if case is None:
+        raise ValidationFailed(
+            _("This procedure has no case “%(case)s”.") % {"case": case_code},
+            fields={"case_code": _("unknown case")},
+        )
+    return case
+
+
+def _check_receiving_unit(version: ProcedureVersion, unit: Organisation) -> None:
+    allowed = list(version.receiving_organisations.all())
+    if allowed and unit not in allowed:
+        raise ValidationFailed(
+            _("%(unit)s does not receive dossiers for this procedure.") % {"unit": unit.name},
+            fields={"receiving_unit": _("not a receiving unit of this procedure")},
+        )
+    if not unit.is_active_on(timezone.localdate()):
+        raise ValidationFailed(
+            _("%(unit)s no longer exists.") % {"unit": unit.name},
+            fields={"receiving_unit": _("inactive")},
+        )
+
+
+def _check_components(components: Sequence[ComponentInput]) -> list[Any]:
+    checked = []
+    for index, comp in enumerate(components):
+        if comp.file is not None:
+            checked.append(check_upload(comp.file, field=f"components.{index}.file"))
+        else:
+            checked.append(None)
+    return checked
+
+
+def _add_components(
+    dossier: Dossier,
+    components: Sequence[ComponentInput],
+    checked: list[Any],
+    *,
+    kind: str,
+    event: DossierEvent | None = None,
+) -> list[DossierComponent]:
+    papers = {}
+    if dossier.case_id:
+        papers = {p.code: p for p in dossier.case.papers.all() if p.code}  # type: ignore[union-attr]
+    created = []
+    for comp, info in zip(components, checked, strict=True):
+        paper = papers.get(comp.paper_code) if comp.paper_code else None
+        name = comp.name or (paper.name if paper else "") or (comp.file.name if comp.file else "")
+        row = DossierComponent(
+            dossier=dossier,
+            kind=kind,
+            required_paper=paper,
+            name=name or _("Paper"),
+            paper_original_seen=comp.paper_original_seen,
+            is_original=comp.is_original,
+            digitised=comp.digitised or comp.file is not None,
+            reused=comp.reused,
+            event=event,
+        )
+        if comp.file is not None and info is not None:
+            row.original_filename = (comp.file.name or "")[:255]
+            row.content_type = info.content_type
+            row.size = info.size
+            row.sha256 = info.sha256
+            row.file.save(f"{len(created) + 1:02d}-{info.sha256[:12]}.{info.extension}", comp.file, save=False)
+        row.save()
+        created.append(row)
+    return created
+
+
+@transaction.atomic
+def dossier_create(
+    *,
+    actor: Any,
+    procedure_code: str,
+    channel: int,
+    receiving_unit: Organisation,
+    applicant: ApplicantInput,
+    case_code: str | None = None,
+    components: Sequence[ComponentInput] = (),
+    representative: RepresentativeInput | None = None,
+    sub_channel: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Counter and postal intake by an official are received at once; online ones are submitted."""
+    when, explicit = _resolve_time(actor, at)
+    if channel not in Channel.values:
+        raise ValidationFailed(_("Unknown channel: use 1 (counter), 2 (online) or 3 (post)."), fields={"channel": str(channel)})
+    version = _resolve_version(procedure_code)
+    case = _resolve_case(version, case_code)
+    _check_receiving_unit(version, receiving_unit)
+    is_official = bool(getattr(actor, "is_authenticated", False) and (actor.is_official or actor.is_superuser))
+    if channel != Channel.ONLINE:
+        _ensure(actor, receiving_unit, Role.COUNTER_OFFICER)
+    elif not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Log in to submit a dossier online."))
+    checked = _check_components(components)  # before anything is written
+    owner = actor if not is_official else None
+    person = _find_or_create_applicant(applicant, owner)
+    day = timezone.localtime(when).date()
+    dossier = Dossier(
+        code=dossier_code_next(receiving_unit, day),
+        procedure_version=version,
+        case=case,
+        receiving_unit=receiving_unit,
+        processing_unit=_processing_unit(version, receiving_unit),
+        current_unit=receiving_unit,
+        channel=channel,
+        sub_channel=sub_channel,
+        status=S.SUBMITTED,
+        applicant=person,
+        owner=owner if owner is not None else person.user,
+        submitted_at=when,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    fee = version.fee_for(channel, case)
+    dossier.fee_amount = int(fee.amount) if fee is not None else 0
+    if representative is not None:
+        dossier.representative_name = representative.full_name
+        dossier.representative_id_number = representative.id_number
+        dossier.representative_authorisation = representative.authorisation
+    dossier.save()
+    ctx = _Ctx(actor, when, explicit)
+    event = _event(dossier, Action.SUBMIT, ctx, from_status="", data={"channel": channel})
+    _add_components(dossier, components, checked, kind=ComponentKind.SUBMISSION, event=event)
+    if channel != Channel.ONLINE:
+        dossier = _receive(dossier, ctx, note="")
+    else:
+        _notify(dossier, "submitted")
+    return dossier
+
+
+def _receive(dossier: Dossier, ctx: _Ctx, note: str) -> Dossier:
+    before = dossier.status
+    dossier.status = S.RECEIVED
+    dossier.received_at = ctx.at
+    _set_due_times(dossier, ctx.at)
+    step = _open_step(dossier, 0, ctx)
+    if step is not None:
+        _close_step(dossier, ctx)
+        _open_step(dossier, 1, ctx)
+    _save(
+        dossier,
+        "status",
+        "received_at",
+        "clock_started_at",
+        "due_at",
+        "appointment_at",
+        "current_step",
+        "current_unit",
+    )
+    _event(
+        dossier,
+        Action.RECEIVE,
+        ctx,
+        from_status=before,
+        note=note,
+        data={"due_at": dossier.due_at.isoformat() if dossier.due_at else None},
+        to_unit=dossier.current_unit,
+    )
+    _notify(dossier, "received")
+    return dossier
+
+
+@transaction.atomic
+def dossier_receive(*, dossier: Dossier, actor: Any, note: str = "", at: dt.datetime | None = None) -> Dossier:
+    when, explicit = _resolve_time(actor, at)
+    dossier = _lock(dossier)
+    _ensure(actor, dossier.receiving_unit, Role.COUNTER_OFFICER)
+    transitions.check(dossier.status, Action.RECEIVE)
+    return _receive(dossier, _Ctx(actor, when, explicit), note)
+
+
+def _require_reason(reason: str, field_name: str = "reason") -> str:
+    if not reason or not reason.strip():
+        raise ValidationFailed(_("A reason is required."), fields={field_name: _("required")})
+    return reason.strip()
+
+
+def _end(dossier: Dossier, status: str, ctx: _Ctx) -> None:
+    dossier.status = status
+    dossier.ended_at = ctx.at
+    dossier.paused_since = None
+    _close_step(dossier, ctx)
+
+
+@transaction.atomic
+def dossier_refuse(*, dossier: Dossier, actor: Any, reason: str, at: dt.datetime | None = None) -> Dossier:
+    when, explicit = _resolve_time(actor, at)
+    dossier = _lock(dossier)
+    _ensure(actor, dossier.receiving_unit, Role.COUNTER_OFFICER)
+    transitions.check(dossier.status, Action.REFUSE)
+    reason = _require_reason(reason)
+    ctx = _Ctx(actor, when, explicit)
+    before = dossier.status
+    _end(dossier, S.REFUSED, ctx)
+    dossier.end_reason = reason
+    _save(dossier, "status", "ended_at", "paused_since", "end_reason")
+    _event(dossier, Action.REFUSE, ctx, from_status=before, note=reason)
+    _notify(dossier, "refused")
+    return dossier
+
+
+def _ensure_processing(actor: Any, dossier: Dossier, *roles: str) -> None:
+    """An official of the unit the dossier is at now (or of the desk while it is at reception)."""
+    if policies.can_act_in(actor, dossier.current_unit, *roles):
+        return
+    if dossier.status == S.SUBMITTED and policies.can_act_in(actor, dossier.receiving_unit, Role.COUNTER_OFFICER):
+        return
+    raise PermissionDenied(_("You do not have permission to act on this dossier now."))
+
+
+@transaction.atomic
+def dossier_request_supplement(
+    *, dossier: Dossier, actor: Any, missing: list[str], note: str = "", at: dt.datetime | None = None
+) -> Dossier:
+    when, explicit = _resolve_time(actor, at)
+    dossier = _lock(dossier)
+    _ensure_processing(actor, dossier, *OFFICIAL_ROLES)
+    transitions.check(dossier.status, Action.REQUEST_SUPPLEMENT)
+    missing = [m.strip() for m in missing if m and m.strip()]
+    if not missing:
+        raise ValidationFailed(
+            _("List everything that is missing, all at once."), fields={"missing": _("required")}
+        )
+    ctx = _Ctx(actor, when, explicit)
+    before = dossier.status
+    _pause(dossier, ctx)
+    dossier.status = S.SUPPLEMENT_REQUESTED
+    dossier.supplement_count += 1
+    _save(dossier, "status", "status_before_pause", "paused_since", "supplement_count")
+    _event(
+        dossier,
+        Action.REQUEST_SUPPLEMENT,
+        ctx,
+        from_status=before,
+        note=note,
+        data={"missing": missing, "request_number": dossier.supplement_count},
+    )
+    _notify(dossier, "supplement_requested")
+    return dossier
+
+
+@transaction.atomic
+def dossier_supplement(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    components: Sequence[ComponentInput] = (),
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """The applicant's answer: resumes the clock, extends the due time by the paused time."""
+    when, explicit = _resolve_time(actor, at)
+    dossier = _lock(dossier)
+    if not _is_owner(actor, dossier):
+        _ensure(actor, dossier.receiving_unit, Role.COUNTER_OFFICER)
+    transitions.check(dossier.status, Action.SUPPLEMENT)
+    if not components and not note.strip():
+        raise ValidationFailed(
+            _("Attach the missing papers or describe what you are supplying."),
+            fields={"components": _("required")},
+        )
+    checked = _check_components(components)
+    ctx = _Ctx(actor, when, explicit)
+    before = dossier.status
+    minutes = _resume(dossier, ctx)
+    _save(dossier, "status", "status_before_pause", "paused_since", "paused_minutes", "due_at", "appointment_at")
+    event = _event(
+        dossier,
+        Action.SUPPLEMENT,
+        ctx,
+        from_status=before,
+        note=note,
+        data={"paused_minutes": minutes, "due_at": dossier.due_at.isoformat() if dossier.due_at else None},
+    )
+    _add_components(dossier, components, checked, kind=ComponentKind.SUPPLEMENT, event=event)
+    return dossier
+
+
+def _is_return_step(specs: list[Any], index: int) -> bool:
+    """The last step at the desk, which opens only once the result is ready (complete)."""
+    return index == len(specs) - 1 and index > 0 and specs[index].role == Role.COUNTER_OFFICER
+
+
+def _advance(
+    dossier: Dossier,
+    ctx: _Ctx,
+    action: str,
+    *,
+    note: str,
+    to_unit: Organisation | None = None,
+) -> Dossier:
+    before = dossier.status
+    from_unit = dossier.current_unit
+    index = _current_index(dossier)
+    specs = _process(dossier)
+    _close_step(dossier, ctx, note)
+    if to_unit is None and _is_return_step(specs, index + 1):
+        # Approved: the dossier stays with the processing unit until the result is issued
+        # (complete), which then opens the return step at the desk.
+        pass
+    elif _open_step(dossier, index + 1, ctx, unit=to_unit) is None:
+        # Past the defined process (e.g. forwarded to another agency at the last step).
+        unit = to_unit or dossier.current_unit
+        step = StepRecord.objects.create(
+            dossier=dossier,
+            order=index + 2,
+            name=str(Action(action).label),
+            organisation=unit,
+            role=Role.SPECIALIST,
+            started_at=ctx.at,
+            due_at=dossier.due_at or ctx.at,
+        )
+        dossier.current_step = step
+        dossier.current_unit = unit
+    dossier.status = S.IN_PROGRESS
+    _save(dossier, "status", "current_step", "current_unit")
+    _event(
+        dossier,
+        action,
+        ctx,
+        from_status=before,
+        note=note,
+        from_unit=from_unit,
+        to_unit=dossier.current_unit,
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_forward(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    to_unit: Organisation | None = None,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    when, explicit = _resolve_time(actor, at)
+    dossier = _lock(dossier)
+    _ensure_processing(actor, dossier, *OFFICIAL_ROLES)
+    transitions.check(dossier.status, Action.FORWARD)
+    if to_unit is not None and not to_unit.is_active_on(timezone.localdate()):
+        raise ValidationFailed(_("%(unit)s no longer exists.") % {"unit": to_unit.name}, fields={"to_unit": _("inactive")})
+    return _advance(dossier, _Ctx(actor, when, explicit), Action.FORWARD, note=note, to_unit=to_unit)
+
+
+@transaction.atomic
+def dossier_approve(*, dossier: Dossier, actor: Any, note: str = "", at: dt.datetime | None = None) -> Dossier:
+    when, explicit = _resolve_time(actor, at)
+    dossier = _lock(dossier)
+    _ensure_processing(actor, dossier, Role.LEADER)
+    transitions.check(dossier.status, Action.APPROVE)
+    return _advance(dossier, _Ctx(actor, when, explicit), Action.APPROVE, note=note)
+
+
+@transaction.atomic
+def dossier_request_payment(
+    *, dossier: Dossier, actor: Any, amount: int | None = None, note: str = "", at: dt.datetime | None = None
+) -> Dossier:
+    when, explicit = _resolve_time(actor, at)
+    dossier = _lock(dossier)
+    _ensure_processing(actor, dossier, *OFFICIAL_ROLES)
+    transitions.check(dossier.status, Action.REQUEST_PAYMENT)
+    if amount is not None:
+        if amount < 0:
+            raise ValidationFailed(_("The amount cannot be negative."), fields={"amount": str(amount)})
+        dossier.fee_amount = amount
+    ctx = _Ctx(actor, when, explicit)
+    before = dossier.status
+    _pause(dossier, ctx)
+    dossier.status = S.AWAITING_PAYMENT
+    _save(dossier, "status", "status_before_pause", "paused_since", "fee_amount")
+    _event(dossier, Action.REQUEST_PAYMENT, ctx, from_status=before, note=note, data={"amount": dossier.fee_amount})
+    _notify(dossier, "payment_requested")
+    return dossier
+
+
+@transaction.atomic
+def dossier_confirm_payment(
+    *, dossier: Dossier, actor: Any, online: bool = False, note: str = "", at: dt.datetime | None = None
+) -> Dossier:
+    when, explicit = _resolve_time(actor, at)
+    dossier = _lock(dossier)
+    if not policies.can_act_in(actor, dossier.receiving_unit, *OFFICIAL_ROLES):
+        _ensure_processing(actor, dossier, *OFFICIAL_ROLES)
+    transitions.check(dossier.status, Action.CONFIRM_PAYMENT)
+    ctx = _Ctx(actor, when, explicit)
+    before = dossier.status
+    minutes = _resume(dossier, ctx)
+    dossier.fee_paid_at = when
+    dossier.fee_paid_online = online
+    _save(
+        dossier, "status", "status_before_pause", "paused_since", "paused_minutes", "due_at",
+        "appointment_at", "fee_paid_at", "fee_paid_online",
+    )
+    _event(dossier, Action.CONFIRM_PAYMENT, ctx, from_status=before, note=note, data={"paused_minutes": minutes, "online": online})
+    return dossier
+
+
+@transaction.atomic
+def dossier_complete(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    result_number: str = "",
+    result_file: UploadedFile | None = None,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    when, explicit = _resolve_time(actor, at)
+    dossier = _lock(dossier)
+    _ensure_processing(actor, dossier, Role.SPECIALIST, Role.LEADER, Role.CLERK)
+    transitions.check(dossier.status, Action.COMPLETE)
+    version = dossier.procedure_version
+    if version.has_document_result and not result_number.strip():
+        raise ValidationFailed(
+            _("Enter the number of the result document."), fields={"result_number": _("required")}
+        )
+    checked = _check_components([ComponentInput(file=result_file)]) if result_file else []
+    ctx = _Ctx(actor, when, explicit)
+    before = dossier.status
+    index = _current_index(dossier)
+    _end(dossier, S.RESULT_READY, ctx)
+    dossier.result_number = result_number.strip()
+    # The return step (at the desk), if the process has one, opens now.
+    specs = _process(dossier)
+    for later in range(index + 1, len(specs)):
+        if specs[later].role == Role.COUNTER_OFFICER:
+            _open_step(dossier, later, ctx)
+            break
+    _save(dossier, "status", "ended_at", "paused_since", "result_number", "current_step", "current_unit")
+    event = _event(dossier, Action.COMPLETE, ctx, from_status=before, note=note, data={"result_number": dossier.result_number})
+    if result_file is not None:
+        _add_components(dossier, [ComponentInput(name=_("Result"), file=result_file)], checked, kind=ComponentKind.RESULT, event=event)
+    _notify(dossier, "result_ready")
+    return dossier
+
+
+@transaction.atomic
+def dossier_deliver(
+    *, dossier: Dossier, actor: Any, method: str = DeliveryMethod.DESK, note: str = "", at: dt.datetime | None = None
+) -> Dossier:
+    when, explicit = _resolve_time(actor, at)
+    dossier = _lock(dossier)
+    if method not in DeliveryMethod.values:
+        raise ValidationFailed(_("Unknown delivery method."), fields={"method": method})
+    if not (method == DeliveryMethod.ONLINE and _is_owner(actor, dossier)):
+        _ensure(actor, dossier.receiving_unit, Role.COUNTER_OFFICER, Role.CLERK)
+    transitions.check(dossier.status, Action.DELIVER)
+    ctx = _Ctx(actor, when, explicit)
+    before = dossier.status
+    _close_step(dossier, ctx, note)
+    dossier.status = S.DELIVERED
+    dossier.delivered_at = when
+    dossier.delivery_method = method
+    _save(dossier, "status", "delivered_at", "delivery_method")
+    _event(dossier, Action.DELIVER, ctx, from_status=before, note=note, data={"method": method})
+    return dossier
+
+
+@transaction.atomic
+def dossier_extend(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    reason: str,
+    new_appointment_at: dt.datetime,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Apology and new appointment (form 04); the statutory due time stays on record."""
+    when, explicit = _resolve_time(actor, at)
+    dossier = _lock(dossier)
+    _ensure_processing(actor, dossier, Role.SPECIALIST, Role.LEADER)
+    transitions.check(dossier.status, Action.EXTEND)
+    reason = _require_reason(reason)
+    if new_appointment_at is None or timezone.is_naive(new_appointment_at):
+        raise ValidationFailed(_("Give the new appointment time with its UTC offset."), fields={"new_appointment_at": _("required")})
+    current = dossier.appointment_at or dossier.due_at
+    if current is not None and new_appointment_at <= current:
+        raise ValidationFailed(
+            _("The new appointment must be later than the current one (%(current)s).")
+            % {"current": timezone.localtime(current).strftime("%d/%m/%Y %H:%M")},
+            fields={"new_appointment_at": _("not later than the current appointment")},
+        )
+    ctx = _Ctx(actor, when, explicit)
+    old = dossier.appointment_at
+    dossier.appointment_at = new_appointment_at
+    dossier.extension_count += 1
+    _save(dossier, "appointment_at", "extension_count")
+    _event(
+        dossier,
+        Action.EXTEND,
+        ctx,
+        from_status=dossier.status,
+        note=reason,
+        data={
+            "reason": reason,
+            "old_appointment_at": old.isoformat() if old else None,
+            "new_appointment_at": new_appointment_at.isoformat(),
+        },
+    )
+    _notify(dossier, "extended")
+    return dossier
+
+
+@transaction.atomic
+def dossier_stop(*, dossier: Dossier, actor: Any, reason: str, at: dt.datetime | None = None) -> Dossier:
+    when, explicit = _resolve_time(actor, at)
+    dossier = _lock(dossier)
+    _ensure_processing(actor, dossier, Role.LEADER)
+    transitions.check(dossier.status, Action.STOP)
+    reason = _require_reason(reason)
+    ctx = _Ctx(actor, when, explicit)
+    before = dossier.status
+    _end(dossier, S.STOPPED, ctx)
+    dossier.end_reason = reason
+    _save(dossier, "status", "ended_at", "paused_since", "end_reason")
+    _event(dossier, Action.STOP, ctx, from_status=before, note=reason)
+    _notify(dossier, "stopped")
+    return dossier
+
+
+@transaction.atomic
+def dossier_withdraw(*, dossier: Dossier, actor: Any, reason: str = "", at: dt.datetime | None = None) -> Dossier:
+    when, explicit = _resolve_time(actor, at)
+    dossier = _lock(dossier)
+    if not _is_owner(actor, dossier):
+        _ensure(actor, dossier.receiving_unit, Role.COUNTER_OFFICER)
+    transitions.check(dossier.status, Action.WITHDRAW)
+    ctx = _Ctx(actor, when, explicit)
+    before = dossier.status
+    _end(dossier, S.WITHDRAWN, ctx)
+    dossier.end_reason = reason.strip()
+    _save(dossier, "status", "ended_at", "paused_since", "end_reason")
+    _event(dossier, Action.WITHDRAW, ctx, from_status=before, note=reason)
+    return dossier
+
+
+__all__ = [
+    "PAUSED_STATUSES",
+    "ApplicantInput",
+    "ComponentInput",
+    "RepresentativeInput",
+    "classify",
+    "dossier_approve",
+    "dossier_complete",
+    "dossier_confirm_payment",
+    "dossier_create",
+    "dossier_deliver",
+    "dossier_extend",
+    "dossier_forward",
+    "dossier_receive",
+    "dossier_refuse",
+    "dossier_request_payment",
+    "dossier_request_supplement",
+    "dossier_stop",
+    "dossier_supplement",
+    "dossier_withdraw",
+]
