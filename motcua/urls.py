@@ -15,7 +15,10 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("motcua.accounts.urls")),
-    path("", include("motcua.backoffice.urls")),
+    path("reports/", include("motcua.reporting.urls")),
+    path("signatures/", include("motcua.signatures.urls")),
+    path("office/", include("motcua.backoffice.urls")),
+    path("", include("motcua.portal.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -75,12 +75,18 @@ def _register_routers() -> None:
     from motcua.accounts.api import router as accounts_router
     from motcua.calendar.api import router as calendar_router
     from motcua.dossiers.api import router as dossiers_router
+    from motcua.portal.api import router as portal_router
     from motcua.procedures.api import router as procedures_router
+    from motcua.reporting.api import router as reporting_router
+    from motcua.signatures.api import router as signatures_router
 
     api.add_router("/v1", accounts_router)
     api.add_router("/v1/calendar", calendar_router)
     api.add_router("/v1/procedures", procedures_router)
     api.add_router("/v1/dossiers", dossiers_router)
+    api.add_router("/v1/reports", reporting_router)
+    api.add_router("/v1/signatures", signatures_router)
+    api.add_router("/v1/portal", portal_router)
 
 
 _register_routers()
