@@ -153,8 +153,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = ["motcua.accounts.backends.EmailOrPhoneBackend"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "backoffice:home"
-LOGOUT_REDIRECT_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "/"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

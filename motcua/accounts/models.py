@@ -56,8 +56,10 @@ class User(AbstractUser):
     def is_official(self) -> bool:
         return self.kind == AccountKind.OFFICIAL
 
+    _role_cache: frozenset[str] | None = None
+
     def role_set(self) -> frozenset[str]:
-        cached = getattr(self, "_role_cache", None)
+        cached = self._role_cache
         if cached is None:
             cached = frozenset(self.role_assignments.values_list("role", flat=True))
             self._role_cache = cached

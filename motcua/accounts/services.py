@@ -59,7 +59,7 @@ def official_set_roles(*, user: User, roles: list[str]) -> None:
     have = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
     for role in sorted(wanted - have):
         RoleAssignment.objects.create(user=user, role=role)
-    user._role_cache = None  # type: ignore[attr-defined]
+    user._role_cache = None
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from motcua.accounts.forms import LoginForm
+from motcua.accounts.views import after_login
 
 app_name = "accounts"
 
@@ -14,6 +15,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("home/", after_login, name="home"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

@@ -1,4 +1,4 @@
-"""API v1 for dossiers: intake, reads, actions and the export stream (thin: services do the work)."""
+"""API v1 for dossiers: intake, reads, actions, export (thin: the services do the work)."""
 
 from __future__ import annotations
 
@@ -203,7 +203,8 @@ def _components(items: list[ComponentIn], files: dict[str, Any]) -> list[service
             upload = files.get(item.file)
             if upload is None:
                 raise ValidationFailed(
-                    _("The file part “%(name)s” is missing from the request.") % {"name": item.file},
+                    _("The file part “%(name)s” is missing from the request.")
+                    % {"name": item.file},
                     fields={f"components.{index}.file": _("missing file part")},
                 )
         out.append(
@@ -331,7 +332,9 @@ def export_dossiers(request: HttpRequest) -> StreamingHttpResponse:
     return StreamingHttpResponse(stream, content_type="application/x-ndjson; charset=utf-8")
 
 
-@router.get("/{code}", response={200: DossierOut, 403: ErrorOut, 404: ErrorOut}, operation_id="get_dossier")
+@router.get(
+    "/{code}", response={200: DossierOut, 403: ErrorOut, 404: ErrorOut}, operation_id="get_dossier"
+)
 def get_dossier(request: HttpRequest, code: str) -> Any:
     dossier = selectors.dossier_get_by_code(code)
     if not selectors.can_view(request.user, dossier):
@@ -367,7 +370,14 @@ def list_dossier_events(request: HttpRequest, code: str) -> Any:
 
 @router.post(
     "/{code}/actions/{action}",
-    response={200: DossierOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={
+        200: DossierOut,
+        400: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
     operation_id="act_on_dossier",
 )
 def act_on_dossier(request: HttpRequest, code: str, action: str) -> Any:
@@ -382,14 +392,16 @@ def act_on_dossier(request: HttpRequest, code: str, action: str) -> Any:
     data, files = _payload(request)
     body: ActionIn = _validate(ActionIn, data)
     actor, at = request.user, body.at
-    common = {"dossier": dossier, "actor": actor, "at": at}
+    common: dict[str, Any] = {"dossier": dossier, "actor": actor, "at": at}
     match action:
         case Action.RECEIVE:
             dossier = services.dossier_receive(**common, note=body.note)
         case Action.REFUSE:
             dossier = services.dossier_refuse(**common, reason=body.reason)
         case Action.REQUEST_SUPPLEMENT:
-            dossier = services.dossier_request_supplement(**common, missing=body.missing, note=body.note)
+            dossier = services.dossier_request_supplement(
+                **common, missing=body.missing, note=body.note
+            )
         case Action.SUPPLEMENT:
             dossier = services.dossier_supplement(
                 **common, components=_components(body.components, files), note=body.note
@@ -415,7 +427,8 @@ def act_on_dossier(request: HttpRequest, code: str, action: str) -> Any:
         case Action.EXTEND:
             if body.new_appointment_at is None:
                 raise ValidationFailed(
-                    _("Give the new appointment time."), fields={"new_appointment_at": _("required")}
+                    _("Give the new appointment time."),
+                    fields={"new_appointment_at": _("required")},
                 )
             dossier = services.dossier_extend(
                 **common, reason=body.reason, new_appointment_at=body.new_appointment_at

@@ -23,7 +23,10 @@ class Applicant(models.Model):
     """Người nộp: found again by ID number at the next visit."""
 
     kind = models.CharField(
-        _("applicant kind"), max_length=16, choices=ApplicantKind.choices, default=ApplicantKind.INDIVIDUAL
+        _("applicant kind"),
+        max_length=16,
+        choices=ApplicantKind.choices,
+        default=ApplicantKind.INDIVIDUAL,
     )
     full_name = models.CharField(_("full name"), max_length=255)
     full_name_folded = models.CharField(max_length=255, db_index=True, editable=False, default="")
@@ -32,7 +35,11 @@ class Applicant(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="applicant_profiles"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="applicant_profiles",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -62,21 +69,34 @@ class Applicant(models.Model):
 class Dossier(models.Model):
     code = models.CharField(_("dossier code"), max_length=64, unique=True)
     procedure_version = models.ForeignKey(
-        "procedures.ProcedureVersion", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("procedure")
+        "procedures.ProcedureVersion",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("procedure"),
     )
     case = models.ForeignKey(
-        "procedures.ProcedureCase", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "procedures.ProcedureCase",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     receiving_unit = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="received_dossiers",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="received_dossiers",
         verbose_name=_("receiving unit"),
     )
     processing_unit = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="processed_dossiers",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="processed_dossiers",
         verbose_name=_("processing unit"),
     )
     current_unit = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="current_dossiers",
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="current_dossiers",
         verbose_name=_("current unit"),
     )
     current_step = models.ForeignKey(
@@ -84,16 +104,24 @@ class Dossier(models.Model):
     )
     channel = models.PositiveSmallIntegerField(_("channel"), choices=Channel.choices)
     sub_channel = models.CharField(_("sub-channel"), max_length=32, blank=True)
-    status = models.CharField(_("status"), max_length=32, choices=DossierStatus.choices, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=32, choices=DossierStatus.choices, db_index=True
+    )
     status_before_pause = models.CharField(max_length=32, blank=True)
 
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="dossiers")
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="own_dossiers", help_text=_("The citizen account that submitted it."),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="own_dossiers",
+        help_text=_("The citizen account that submitted it."),
     )
     representative_name = models.CharField(_("representative"), max_length=255, blank=True)
-    representative_id_number = models.CharField(_("representative's ID number"), max_length=32, blank=True)
+    representative_id_number = models.CharField(
+        _("representative's ID number"), max_length=32, blank=True
+    )
     representative_authorisation = models.CharField(_("authorisation"), max_length=255, blank=True)
 
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -112,7 +140,9 @@ class Dossier(models.Model):
     fee_paid_at = models.DateTimeField(_("fee paid"), null=True, blank=True)
     fee_paid_online = models.BooleanField(default=False)
     result_number = models.CharField(_("result number"), max_length=64, blank=True)
-    delivery_method = models.CharField(_("delivery"), max_length=16, choices=DeliveryMethod.choices, blank=True)
+    delivery_method = models.CharField(
+        _("delivery"), max_length=16, choices=DeliveryMethod.choices, blank=True
+    )
     end_reason = models.TextField(_("reason"), blank=True)
 
     created_by = models.ForeignKey(
@@ -131,8 +161,12 @@ class Dossier(models.Model):
             models.Index(fields=["status", "due_at"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(channel__in=[1, 2, 3]), name="dossier_channel_valid"),
-            models.CheckConstraint(condition=Q(status__in=DossierStatus.values), name="dossier_status_valid"),
+            models.CheckConstraint(
+                condition=Q(channel__in=[1, 2, 3]), name="dossier_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DossierStatus.values), name="dossier_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -146,12 +180,16 @@ class Dossier(models.Model):
 class DossierSequence(models.Model):
     """The daily counter behind dossier codes: one row per receiving unit and day, row-locked."""
 
-    unit = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
     day = models.DateField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="dossier_sequence_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day"], name="dossier_sequence_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.day}: {self.last}"
@@ -163,9 +201,15 @@ def component_upload_to(instance: DossierComponent, filename: str) -> str:
 
 class DossierComponent(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="components")
-    kind = models.CharField(max_length=16, choices=ComponentKind.choices, default=ComponentKind.SUBMISSION)
+    kind = models.CharField(
+        max_length=16, choices=ComponentKind.choices, default=ComponentKind.SUBMISSION
+    )
     required_paper = models.ForeignKey(
-        "procedures.RequiredPaper", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "procedures.RequiredPaper",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     name = models.CharField(_("paper"), max_length=500)
     file = models.FileField(_("file"), upload_to=component_upload_to, blank=True, max_length=300)
@@ -173,11 +217,19 @@ class DossierComponent(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
-    paper_original_seen = models.BooleanField(_("paper original seen at the counter"), default=False)
+    paper_original_seen = models.BooleanField(
+        _("paper original seen at the counter"), default=False
+    )
     is_original = models.BooleanField(_("original"), default=False)
     digitised = models.BooleanField(_("digitised"), default=False)
     reused = models.BooleanField(_("reused from digitised data"), default=False)
-    event = models.ForeignKey("dossiers.DossierEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    event = models.ForeignKey(
+        "dossiers.DossierEvent",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attachments",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -193,15 +245,29 @@ class DossierEvent(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=32, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_name = models.CharField(max_length=255, blank=True)
     at = models.DateTimeField(db_index=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
     explicit_time = models.BooleanField(default=False)
     from_status = models.CharField(max_length=32, blank=True)
     to_status = models.CharField(max_length=32, blank=True)
-    from_unit = models.ForeignKey("organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    to_unit = models.ForeignKey("organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    from_unit = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_unit = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
 
@@ -219,13 +285,17 @@ class StepRecord(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=255)
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
     role = models.CharField(max_length=32)
     budget_minutes = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField()
     due_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     result = models.CharField(max_length=16, choices=StepResult.choices, blank=True)
     note = models.TextField(blank=True)
 

@@ -92,7 +92,14 @@ def dossier_list_for_official(
         if Role.COUNTER_OFFICER not in roles:
             to_return = Q(pk__in=[])
         qs = qs.filter(open_step | to_issue | to_return).exclude(
-            status__in=[*PAUSED_STATUSES, S.SUBMITTED, S.REFUSED, S.WITHDRAWN, S.STOPPED, S.DELIVERED]
+            status__in=[
+                *PAUSED_STATUSES,
+                S.SUBMITTED,
+                S.REFUSED,
+                S.WITHDRAWN,
+                S.STOPPED,
+                S.DELIVERED,
+            ]
         )
     elif queue == "due_soon":
         cal = calendar_for(getattr(user, "organisation", None))
@@ -130,7 +137,11 @@ def deadline_state(dossier: Dossier, now: dt.datetime | None = None) -> str:
         return "early"
     if dossier.status in END_STATUSES:
         end = dossier.ended_at or now
-        return "late" if timezone.localtime(end).date() > timezone.localtime(dossier.due_at).date() else "early"
+        return (
+            "late"
+            if timezone.localtime(end).date() > timezone.localtime(dossier.due_at).date()
+            else "early"
+        )
     if dossier.paused_since is not None:
         return "late" if dossier.paused_since > dossier.due_at else "early"
     if now > dossier.due_at:
@@ -142,7 +153,9 @@ def deadline_state(dossier: Dossier, now: dt.datetime | None = None) -> str:
 
 
 def dossier_events(dossier: Dossier) -> QuerySet[DossierEvent]:
-    return dossier.events.select_related("actor", "from_unit", "to_unit").prefetch_related("attachments")
+    return dossier.events.select_related("actor", "from_unit", "to_unit").prefetch_related(
+        "attachments"
+    )
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -178,9 +191,9 @@ def dossier_export_iter(
     end = dt.datetime.combine(
         date_to + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
     )
-    qs = Dossier.objects.select_related(
-        "receiving_unit", "procedure_version__procedure"
-    ).filter(received_at__isnull=False, received_at__lt=end)
+    qs = Dossier.objects.select_related("receiving_unit", "procedure_version__procedure").filter(
+        received_at__isnull=False, received_at__lt=end
+    )
     qs = qs.filter(Q(received_at__gte=start) | Q(ended_at__isnull=True) | Q(ended_at__gte=start))
     if unit_ids is not None:
         qs = qs.filter(receiving_unit_id__in=unit_ids)

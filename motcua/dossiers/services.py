@@ -38,7 +38,7 @@ from motcua.dossiers.enums import (
     StepResult,
 )
 from motcua.dossiers.models import Applicant, Dossier, DossierComponent, DossierEvent, StepRecord
-from motcua.dossiers.uploads import check_upload
+from motcua.dossiers.uploads import CheckedFile, check_upload
 from motcua.organisations.models import Organisation
 from motcua.procedures.models import ProcedureCase, ProcedureVersion
 from motcua.procedures.services import process_steps_for
@@ -194,7 +194,8 @@ def _processing_unit(version: ProcedureVersion, receiving_unit: Organisation) ->
 
 def _step_unit(dossier: Dossier, spec: Any) -> Organisation:
     if getattr(spec, "organisation", None) is not None:
-        return spec.organisation  # type: ignore[no-any-return]
+        unit: Organisation = spec.organisation
+        return unit
     if spec.role == Role.COUNTER_OFFICER:
         return dossier.receiving_unit
     return dossier.processing_unit
@@ -211,9 +212,13 @@ def _open_step(
     if index >= len(specs):
         return None
     spec = specs[index]
-    minutes = int(round(float(spec.budget_hours) * 60))
+    minutes = round(float(spec.budget_hours) * 60)
     start = ctx.at
-    due = dl.extend_due(_calendar(dossier), start, dt.timedelta(minutes=minutes)) if minutes else start
+    due = (
+        dl.extend_due(_calendar(dossier), start, dt.timedelta(minutes=minutes))
+        if minutes
+        else start
+    )
     step = StepRecord.objects.create(
         dossier=dossier,
         order=index + 1,
@@ -275,7 +280,9 @@ def _resume(dossier: Dossier, ctx: _Ctx) -> int:
     minutes = 0
     if dossier.paused_since is not None and dossier.due_at is not None:
         cal = _calendar(dossier)
-        paused = dl.working_time_between(cal, dossier.paused_since, max(ctx.at, dossier.paused_since))
+        paused = dl.working_time_between(
+            cal, dossier.paused_since, max(ctx.at, dossier.paused_since)
+        )
         minutes = int(paused.total_seconds() // 60)
         dossier.due_at = dl.extend_due(cal, dossier.due_at, paused)
         if dossier.appointment_at is not None:
@@ -318,13 +325,18 @@ def _find_or_create_applicant(data: ApplicantInput, owner: Any) -> Applicant:
             _("The applicant's full name and ID number are required."),
             fields={
                 k: _("required")
-                for k, v in (("applicant.full_name", data.full_name), ("applicant.id_number", data.id_number))
+                for k, v in (
+                    ("applicant.full_name", data.full_name),
+                    ("applicant.id_number", data.id_number),
+                )
                 if not v.strip()
             },
         )
     if data.kind not in ApplicantKind.values:
         raise ValidationFailed(_("Unknown applicant kind."), fields={"applicant.kind": data.kind})
-    applicant = Applicant.objects.filter(id_number=data.id_number.strip()).order_by("-updated_at").first()
+    applicant = (
+        Applicant.objects.filter(id_number=data.id_number.strip()).order_by("-updated_at").first()
+    )
     if applicant is None:
         applicant = Applicant(id_number=data.id_number.strip())
     applicant.kind = data.kind
@@ -345,7 +357,9 @@ def _resolve_version(procedure_code: str) -> ProcedureVersion:
     procedure = procedure_get_by_code(procedure_code)
     version = procedure.current_version
     if version is None:
-        raise NotFound(_("This procedure has no published version."), fields={"procedure_code": procedure_code})
+        raise NotFound(
+            _("This procedure has no published version."), fields={"procedure_code": procedure_code}
+        )
     return version
 
 
@@ -375,8 +389,9 @@ def _check_receiving_unit(version: ProcedureVersion, unit: Organisation) -> None
         )
 
 
-def _check_components(components: Sequence[ComponentInput]) -> list[Any]:
-    checked = []
+def _check_components(components: Sequence[ComponentInput]) -> list[CheckedFile | None]:
+    """Check every file before anything is written (a bad one aborts the whole request)."""
+    checked: list[CheckedFile | None] = []
     for index, comp in enumerate(components):
         if comp.file is not None:
             checked.append(check_upload(comp.file, field=f"components.{index}.file"))
@@ -388,7 +403,7 @@ def _check_components(components: Sequence[ComponentInput]) -> list[Any]:
 def _add_components(
     dossier: Dossier,
     components: Sequence[ComponentInput],
-    checked: list[Any],
+    checked: list[CheckedFile | None],
     *,
     kind: str,
     event: DossierEvent | None = None,
@@ -396,7 +411,7 @@ def _add_components(
     papers = {}
     if dossier.case_id:
         papers = {p.code: p for p in dossier.case.papers.all() if p.code}  # type: ignore[union-attr]
-    created = []
+    created: list[DossierComponent] = []
     for comp, info in zip(components, checked, strict=True):
         paper = papers.get(comp.paper_code) if comp.paper_code else None
         name = comp.name or (paper.name if paper else "") or (comp.file.name if comp.file else "")
@@ -416,7 +431,9 @@ def _add_components(
             row.content_type = info.content_type
             row.size = info.size
             row.sha256 = info.sha256
-            row.file.save(f"{len(created) + 1:02d}-{info.sha256[:12]}.{info.extension}", comp.file, save=False)
+            row.file.save(
+                f"{len(created) + 1:02d}-{info.sha256[:12]}.{info.extension}", comp.file, save=False
+            )
         row.save()
         created.append(row)
     return created
@@ -439,11 +456,16 @@ def dossier_create(
     """Counter and postal intake by an official are received at once; online ones are submitted."""
     when, explicit = _resolve_time(actor, at)
     if channel not in Channel.values:
-        raise ValidationFailed(_("Unknown channel: use 1 (counter), 2 (online) or 3 (post)."), fields={"channel": str(channel)})
+        raise ValidationFailed(
+            _("Unknown channel: use 1 (counter), 2 (online) or 3 (post)."),
+            fields={"channel": str(channel)},
+        )
     version = _resolve_version(procedure_code)
     case = _resolve_case(version, case_code)
     _check_receiving_unit(version, receiving_unit)
-    is_official = bool(getattr(actor, "is_authenticated", False) and (actor.is_official or actor.is_superuser))
+    is_official = bool(
+        getattr(actor, "is_authenticated", False) and (actor.is_official or actor.is_superuser)
+    )
     if channel != Channel.ONLINE:
         _ensure(actor, receiving_unit, Role.COUNTER_OFFICER)
     elif not getattr(actor, "is_authenticated", False):
@@ -517,7 +539,9 @@ def _receive(dossier: Dossier, ctx: _Ctx, note: str) -> Dossier:
 
 
 @transaction.atomic
-def dossier_receive(*, dossier: Dossier, actor: Any, note: str = "", at: dt.datetime | None = None) -> Dossier:
+def dossier_receive(
+    *, dossier: Dossier, actor: Any, note: str = "", at: dt.datetime | None = None
+) -> Dossier:
     when, explicit = _resolve_time(actor, at)
     dossier = _lock(dossier)
     _ensure(actor, dossier.receiving_unit, Role.COUNTER_OFFICER)
@@ -539,7 +563,9 @@ def _end(dossier: Dossier, status: str, ctx: _Ctx) -> None:
 
 
 @transaction.atomic
-def dossier_refuse(*, dossier: Dossier, actor: Any, reason: str, at: dt.datetime | None = None) -> Dossier:
+def dossier_refuse(
+    *, dossier: Dossier, actor: Any, reason: str, at: dt.datetime | None = None
+) -> Dossier:
     when, explicit = _resolve_time(actor, at)
     dossier = _lock(dossier)
     _ensure(actor, dossier.receiving_unit, Role.COUNTER_OFFICER)
@@ -559,14 +585,21 @@ def _ensure_processing(actor: Any, dossier: Dossier, *roles: str) -> None:
     """An official of the unit the dossier is at now (or of the desk while it is at reception)."""
     if policies.can_act_in(actor, dossier.current_unit, *roles):
         return
-    if dossier.status == S.SUBMITTED and policies.can_act_in(actor, dossier.receiving_unit, Role.COUNTER_OFFICER):
+    if dossier.status == S.SUBMITTED and policies.can_act_in(
+        actor, dossier.receiving_unit, Role.COUNTER_OFFICER
+    ):
         return
     raise PermissionDenied(_("You do not have permission to act on this dossier now."))
 
 
 @transaction.atomic
 def dossier_request_supplement(
-    *, dossier: Dossier, actor: Any, missing: list[str], note: str = "", at: dt.datetime | None = None
+    *,
+    dossier: Dossier,
+    actor: Any,
+    missing: list[str],
+    note: str = "",
+    at: dt.datetime | None = None,
 ) -> Dossier:
     when, explicit = _resolve_time(actor, at)
     dossier = _lock(dossier)
@@ -619,14 +652,25 @@ def dossier_supplement(
     ctx = _Ctx(actor, when, explicit)
     before = dossier.status
     minutes = _resume(dossier, ctx)
-    _save(dossier, "status", "status_before_pause", "paused_since", "paused_minutes", "due_at", "appointment_at")
+    _save(
+        dossier,
+        "status",
+        "status_before_pause",
+        "paused_since",
+        "paused_minutes",
+        "due_at",
+        "appointment_at",
+    )
     event = _event(
         dossier,
         Action.SUPPLEMENT,
         ctx,
         from_status=before,
         note=note,
-        data={"paused_minutes": minutes, "due_at": dossier.due_at.isoformat() if dossier.due_at else None},
+        data={
+            "paused_minutes": minutes,
+            "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
+        },
     )
     _add_components(dossier, components, checked, kind=ComponentKind.SUPPLEMENT, event=event)
     return dossier
@@ -696,12 +740,19 @@ def dossier_forward(
     _ensure_processing(actor, dossier, *OFFICIAL_ROLES)
     transitions.check(dossier.status, Action.FORWARD)
     if to_unit is not None and not to_unit.is_active_on(timezone.localdate()):
-        raise ValidationFailed(_("%(unit)s no longer exists.") % {"unit": to_unit.name}, fields={"to_unit": _("inactive")})
-    return _advance(dossier, _Ctx(actor, when, explicit), Action.FORWARD, note=note, to_unit=to_unit)
+        raise ValidationFailed(
+            _("%(unit)s no longer exists.") % {"unit": to_unit.name},
+            fields={"to_unit": _("inactive")},
+        )
+    return _advance(
+        dossier, _Ctx(actor, when, explicit), Action.FORWARD, note=note, to_unit=to_unit
+    )
 
 
 @transaction.atomic
-def dossier_approve(*, dossier: Dossier, actor: Any, note: str = "", at: dt.datetime | None = None) -> Dossier:
+def dossier_approve(
+    *, dossier: Dossier, actor: Any, note: str = "", at: dt.datetime | None = None
+) -> Dossier:
     when, explicit = _resolve_time(actor, at)
     dossier = _lock(dossier)
     _ensure_processing(actor, dossier, Role.LEADER)
@@ -711,7 +762,12 @@ def dossier_approve(*, dossier: Dossier, actor: Any, note: str = "", at: dt.date
 
 @transaction.atomic
 def dossier_request_payment(
-    *, dossier: Dossier, actor: Any, amount: int | None = None, note: str = "", at: dt.datetime | None = None
+    *,
+    dossier: Dossier,
+    actor: Any,
+    amount: int | None = None,
+    note: str = "",
+    at: dt.datetime | None = None,
 ) -> Dossier:
     when, explicit = _resolve_time(actor, at)
     dossier = _lock(dossier)
@@ -719,21 +775,35 @@ def dossier_request_payment(
     transitions.check(dossier.status, Action.REQUEST_PAYMENT)
     if amount is not None:
         if amount < 0:
-            raise ValidationFailed(_("The amount cannot be negative."), fields={"amount": str(amount)})
+            raise ValidationFailed(
+                _("The amount cannot be negative."), fields={"amount": str(amount)}
+            )
         dossier.fee_amount = amount
     ctx = _Ctx(actor, when, explicit)
     before = dossier.status
     _pause(dossier, ctx)
     dossier.status = S.AWAITING_PAYMENT
     _save(dossier, "status", "status_before_pause", "paused_since", "fee_amount")
-    _event(dossier, Action.REQUEST_PAYMENT, ctx, from_status=before, note=note, data={"amount": dossier.fee_amount})
+    _event(
+        dossier,
+        Action.REQUEST_PAYMENT,
+        ctx,
+        from_status=before,
+        note=note,
+        data={"amount": dossier.fee_amount},
+    )
     _notify(dossier, "payment_requested")
     return dossier
 
 
 @transaction.atomic
 def dossier_confirm_payment(
-    *, dossier: Dossier, actor: Any, online: bool = False, note: str = "", at: dt.datetime | None = None
+    *,
+    dossier: Dossier,
+    actor: Any,
+    online: bool = False,
+    note: str = "",
+    at: dt.datetime | None = None,
 ) -> Dossier:
     when, explicit = _resolve_time(actor, at)
     dossier = _lock(dossier)
@@ -746,10 +816,24 @@ def dossier_confirm_payment(
     dossier.fee_paid_at = when
     dossier.fee_paid_online = online
     _save(
-        dossier, "status", "status_before_pause", "paused_since", "paused_minutes", "due_at",
-        "appointment_at", "fee_paid_at", "fee_paid_online",
+        dossier,
+        "status",
+        "status_before_pause",
+        "paused_since",
+        "paused_minutes",
+        "due_at",
+        "appointment_at",
+        "fee_paid_at",
+        "fee_paid_online",
     )
-    _event(dossier, Action.CONFIRM_PAYMENT, ctx, from_status=before, note=note, data={"paused_minutes": minutes, "online": online})
+    _event(
+        dossier,
+        Action.CONFIRM_PAYMENT,
+        ctx,
+        from_status=before,
+        note=note,
+        data={"paused_minutes": minutes, "online": online},
+    )
     return dossier
 
 
@@ -784,17 +868,43 @@ def dossier_complete(
         if specs[later].role == Role.COUNTER_OFFICER:
             _open_step(dossier, later, ctx)
             break
-    _save(dossier, "status", "ended_at", "paused_since", "result_number", "current_step", "current_unit")
-    event = _event(dossier, Action.COMPLETE, ctx, from_status=before, note=note, data={"result_number": dossier.result_number})
+    _save(
+        dossier,
+        "status",
+        "ended_at",
+        "paused_since",
+        "result_number",
+        "current_step",
+        "current_unit",
+    )
+    event = _event(
+        dossier,
+        Action.COMPLETE,
+        ctx,
+        from_status=before,
+        note=note,
+        data={"result_number": dossier.result_number},
+    )
     if result_file is not None:
-        _add_components(dossier, [ComponentInput(name=_("Result"), file=result_file)], checked, kind=ComponentKind.RESULT, event=event)
+        _add_components(
+            dossier,
+            [ComponentInput(name=_("Result"), file=result_file)],
+            checked,
+            kind=ComponentKind.RESULT,
+            event=event,
+        )
     _notify(dossier, "result_ready")
     return dossier
 
 
 @transaction.atomic
 def dossier_deliver(
-    *, dossier: Dossier, actor: Any, method: str = DeliveryMethod.DESK, note: str = "", at: dt.datetime | None = None
+    *,
+    dossier: Dossier,
+    actor: Any,
+    method: str = DeliveryMethod.DESK,
+    note: str = "",
+    at: dt.datetime | None = None,
 ) -> Dossier:
     when, explicit = _resolve_time(actor, at)
     dossier = _lock(dossier)
@@ -830,7 +940,10 @@ def dossier_extend(
     transitions.check(dossier.status, Action.EXTEND)
     reason = _require_reason(reason)
     if new_appointment_at is None or timezone.is_naive(new_appointment_at):
-        raise ValidationFailed(_("Give the new appointment time with its UTC offset."), fields={"new_appointment_at": _("required")})
+        raise ValidationFailed(
+            _("Give the new appointment time with its UTC offset."),
+            fields={"new_appointment_at": _("required")},
+        )
     current = dossier.appointment_at or dossier.due_at
     if current is not None and new_appointment_at <= current:
         raise ValidationFailed(
@@ -860,7 +973,9 @@ def dossier_extend(
 
 
 @transaction.atomic
-def dossier_stop(*, dossier: Dossier, actor: Any, reason: str, at: dt.datetime | None = None) -> Dossier:
+def dossier_stop(
+    *, dossier: Dossier, actor: Any, reason: str, at: dt.datetime | None = None
+) -> Dossier:
     when, explicit = _resolve_time(actor, at)
     dossier = _lock(dossier)
     _ensure_processing(actor, dossier, Role.LEADER)
@@ -877,7 +992,9 @@ def dossier_stop(*, dossier: Dossier, actor: Any, reason: str, at: dt.datetime |
 
 
 @transaction.atomic
-def dossier_withdraw(*, dossier: Dossier, actor: Any, reason: str = "", at: dt.datetime | None = None) -> Dossier:
+def dossier_withdraw(
+    *, dossier: Dossier, actor: Any, reason: str = "", at: dt.datetime | None = None
+) -> Dossier:
     when, explicit = _resolve_time(actor, at)
     dossier = _lock(dossier)
     if not _is_owner(actor, dossier):

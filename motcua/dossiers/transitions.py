@@ -18,7 +18,10 @@ OPEN_AFTER_RECEIPT = frozenset({S.RECEIVED, S.IN_PROGRESS})
 TABLE: dict[str, tuple[frozenset[str], str | None]] = {
     Action.RECEIVE: (frozenset({S.SUBMITTED}), S.RECEIVED),
     Action.REFUSE: (frozenset({S.SUBMITTED}), S.REFUSED),
-    Action.REQUEST_SUPPLEMENT: (frozenset({S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS}), S.SUPPLEMENT_REQUESTED),
+    Action.REQUEST_SUPPLEMENT: (
+        frozenset({S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS}),
+        S.SUPPLEMENT_REQUESTED,
+    ),
     Action.SUPPLEMENT: (frozenset({S.SUPPLEMENT_REQUESTED}), None),
     Action.FORWARD: (OPEN_AFTER_RECEIPT, S.IN_PROGRESS),
     Action.APPROVE: (OPEN_AFTER_RECEIPT, S.IN_PROGRESS),
@@ -35,7 +38,9 @@ TABLE: dict[str, tuple[frozenset[str], str | None]] = {
         S.STOPPED,
     ),
     Action.WITHDRAW: (
-        frozenset({S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT}),
+        frozenset(
+            {S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT}
+        ),
         S.WITHDRAWN,
     ),
 }

@@ -21,7 +21,11 @@ class Notification(models.Model):
     """One message to one recipient, with its delivery state."""
 
     dossier = models.ForeignKey(
-        "dossiers.Dossier", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+        "dossiers.Dossier",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     kind = models.CharField(max_length=32)
     channel = models.CharField(max_length=16, choices=NotificationChannel.choices)

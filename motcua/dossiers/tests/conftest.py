@@ -47,9 +47,13 @@ def make_procedure(
     )
     version.implementing_organisations.set(implementing)
     version.receiving_organisations.set(receiving)
-    case = ProcedureCase.objects.create(version=version, code="TH1", name="Mặc định", is_default=True)
+    case = ProcedureCase.objects.create(
+        version=version, code="TH1", name="Mặc định", is_default=True
+    )
     RequiredPaper.objects.create(case=case, code="GT1", name="Đơn đề nghị", order=1)
-    RequiredPaper.objects.create(case=case, code="GT2", name="Bản sao CCCD", originals=0, copies=1, order=2)
+    RequiredPaper.objects.create(
+        case=case, code="GT2", name="Bản sao CCCD", originals=0, copies=1, order=2
+    )
     for channel in (1, 2, 3):
         TimeLimit.objects.create(version=version, channel=channel, amount=amount, unit=unit)
     Procedure.objects.filter(pk=procedure.pk).update(current_version=version)
@@ -58,10 +62,15 @@ def make_procedure(
 
 @pytest.fixture
 def world(db):
-    province = OrgFactory(name="UBND tỉnh", kind=OrganisationKind.PROVINCE, agency_code="000.00.00.H12")
+    province = OrgFactory(
+        name="UBND tỉnh", kind=OrganisationKind.PROVINCE, agency_code="000.00.00.H12"
+    )
     desk = OrgFactory(
-        name="Trung tâm PVHCC tỉnh", kind=OrganisationKind.SERVICE_CENTRE, parent=province,
-        agency_code="000.00.15.H12", runs_one_stop_desk=True,
+        name="Trung tâm PVHCC tỉnh",
+        kind=OrganisationKind.SERVICE_CENTRE,
+        parent=province,
+        agency_code="000.00.15.H12",
+        runs_one_stop_desk=True,
     )
     dept = OrgFactory(name="Sở Tư pháp", parent=province, agency_code="000.00.08.H12")
     other = OrgFactory(name="Sở Xây dựng", parent=province, agency_code="000.00.09.H12")
@@ -73,10 +82,14 @@ def world(db):
         dept=dept,
         other=other,
         version=version,
-        counter=OfficialFactory(username="counter", organisation=desk, roles=[Role.COUNTER_OFFICER]),
+        counter=OfficialFactory(
+            username="counter", organisation=desk, roles=[Role.COUNTER_OFFICER]
+        ),
         specialist=OfficialFactory(username="spec", organisation=dept, roles=[Role.SPECIALIST]),
         leader=OfficialFactory(username="lead", organisation=dept, roles=[Role.LEADER, Role.CLERK]),
         outsider=OfficialFactory(username="outsider", organisation=other, roles=[Role.LEADER]),
-        admin=OfficialFactory(username="padmin", organisation=province, roles=[Role.PROVINCIAL_ADMIN]),
+        admin=OfficialFactory(
+            username="padmin", organisation=province, roles=[Role.PROVINCIAL_ADMIN]
+        ),
         citizen=UserFactory(username="citizen", email="citizen@example.com"),
     )

@@ -25,7 +25,11 @@ def counter_body(**over):
         "procedure_code": "9.000001",
         "channel": 1,
         "receiving_unit": "000.00.15.H12",
-        "applicant": {"full_name": "Trần Văn Bình", "id_number": "096099001122", "phone": "0912000111"},
+        "applicant": {
+            "full_name": "Trần Văn Bình",
+            "id_number": "096099001122",
+            "phone": "0912000111",
+        },
         "components": [{"paper_code": "GT1", "paper_original_seen": True}],
     }
     body.update(over)
@@ -65,7 +69,10 @@ def test_online_multipart_submission_with_two_files(client: Client, world):
     assert body["status"] == "submitted" and body["status_code"] == 1
     assert body["due_at"] is None and body["appointment_at"] is None
     dossier = Dossier.objects.get(code=body["code"])
-    assert sorted(c.content_type for c in dossier.components.all()) == ["application/pdf", "image/png"]
+    assert sorted(c.content_type for c in dossier.components.all()) == [
+        "application/pdf",
+        "image/png",
+    ]
     assert dossier.owner == world.citizen
 
 
@@ -91,14 +98,26 @@ def test_missing_fields_give_422_with_field_names(client: Client, world):
 
 
 def test_unknown_unit_and_procedure_give_404(client: Client, world):
-    resp = post_json(client, "/api/v1/dossiers", counter_body(receiving_unit="000.00.99.H12"), bearer(world.counter))
+    resp = post_json(
+        client,
+        "/api/v1/dossiers",
+        counter_body(receiving_unit="000.00.99.H12"),
+        bearer(world.counter),
+    )
     assert resp.status_code == 404 and resp.json()["error"]["code"] == "not_found"
-    resp = post_json(client, "/api/v1/dossiers", counter_body(procedure_code="0.000000"), bearer(world.counter))
+    resp = post_json(
+        client, "/api/v1/dossiers", counter_body(procedure_code="0.000000"), bearer(world.counter)
+    )
     assert resp.status_code == 404
 
 
 def test_malformed_json_gives_400(client: Client, world):
-    resp = client.post("/api/v1/dossiers", data="{not json", content_type="application/json", headers=bearer(world.counter))
+    resp = client.post(
+        "/api/v1/dossiers",
+        data="{not json",
+        content_type="application/json",
+        headers=bearer(world.counter),
+    )
     assert resp.status_code == 400 and resp.json()["error"]["code"] == "malformed_json"
 
 
@@ -115,7 +134,9 @@ def test_wrong_file_type_is_422_and_saves_nothing(client: Client, world):
 
 
 def test_actions_forbidden_transition_is_409_and_unauthorised_is_403(client: Client, world):
-    code = post_json(client, "/api/v1/dossiers", counter_body(), bearer(world.counter)).json()["code"]
+    code = post_json(client, "/api/v1/dossiers", counter_body(), bearer(world.counter)).json()[
+        "code"
+    ]
     resp = post_json(client, f"/api/v1/dossiers/{code}/actions/deliver", {}, bearer(world.counter))
     assert resp.status_code == 409
     assert resp.json()["error"]["status"] == "received"
@@ -150,7 +171,9 @@ def test_full_path_through_the_api(client: Client, world):
 def test_dossier_is_visible_to_its_applicant_and_authorised_officials_only(client: Client, world):
     from motcua.accounts.tests.factories import UserFactory
 
-    code = post_json(client, "/api/v1/dossiers", counter_body(channel=2), bearer(world.citizen)).json()["code"]
+    code = post_json(
+        client, "/api/v1/dossiers", counter_body(channel=2), bearer(world.citizen)
+    ).json()["code"]
     assert client.get(f"/api/v1/dossiers/{code}", headers=bearer(world.citizen)).status_code == 200
     assert client.get(f"/api/v1/dossiers/{code}", headers=bearer(world.counter)).status_code == 200
     assert client.get(f"/api/v1/dossiers/{code}", headers=bearer(world.outsider)).status_code == 403
@@ -173,16 +196,32 @@ def test_export_streams_json_lines(client: Client, world):
     body = counter_body(at="2027-03-01T09:00:00+07:00")
     code = post_json(client, "/api/v1/dossiers", body, admin).json()["code"]
     post_json(client, "/api/v1/dossiers", counter_body(at="2027-05-01T09:00:00+07:00"), admin)
-    resp = client.get("/api/v1/dossiers/export", {"from": "2027-03-01", "to": "2027-03-31"}, headers=admin)
+    resp = client.get(
+        "/api/v1/dossiers/export", {"from": "2027-03-01", "to": "2027-03-31"}, headers=admin
+    )
     assert resp.status_code == 200
     lines = [json.loads(line) for line in b"".join(resp.streaming_content).decode().splitlines()]
     assert [row["code"] for row in lines] == [code]
     row = lines[0]
     assert set(row) == {
-        "code", "receiving_unit", "procedure_code", "channel", "status", "status_code",
-        "submitted_at", "received_at", "due_at", "appointment_at", "ended_at", "delivered_at",
-        "supplement_count", "paused_minutes", "paused_since",
+        "code",
+        "receiving_unit",
+        "procedure_code",
+        "channel",
+        "status",
+        "status_code",
+        "submitted_at",
+        "received_at",
+        "due_at",
+        "appointment_at",
+        "ended_at",
+        "delivered_at",
+        "supplement_count",
+        "paused_minutes",
+        "paused_since",
     }
     assert row["due_at"] == "2027-03-08T09:00:00+07:00" and row["paused_since"] is None
-    bad = client.get("/api/v1/dossiers/export", {"from": "2027-13-01", "to": "2027-03-31"}, headers=admin)
+    bad = client.get(
+        "/api/v1/dossiers/export", {"from": "2027-13-01", "to": "2027-03-31"}, headers=admin
+    )
     assert bad.status_code == 422 and "from" in bad.json()["error"]["fields"]

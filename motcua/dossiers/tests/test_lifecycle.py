@@ -26,8 +26,12 @@ def intake(w, at: dt.datetime, channel: int = 1, **kw) -> Dossier:
         procedure_code="9.000001",
         channel=channel,
         receiving_unit=w.desk,
-        applicant=ApplicantInput(full_name="Nguyễn Thị Hồng Đào", id_number="096188000123", email="dao@example.com"),
-        components=kw.pop("components", [ComponentInput(paper_code="GT1", paper_original_seen=True)]),
+        applicant=ApplicantInput(
+            full_name="Nguyễn Thị Hồng Đào", id_number="096188000123", email="dao@example.com"
+        ),
+        components=kw.pop(
+            "components", [ComponentInput(paper_code="GT1", paper_original_seen=True)]
+        ),
         at=at,
         **kw,
     )
@@ -61,7 +65,10 @@ def test_full_path_with_supplement_pause_and_handover_results(world):
     assert d.due_at == vn(2027, 3, 8, 9, 0)
     # the specialist asks for everything missing at once on Tue 10:00
     d = services.dossier_request_supplement(
-        dossier=d, actor=world.specialist, missing=["Bản sao CCCD", "Ảnh 4x6"], at=vn(2027, 3, 2, 10, 0)
+        dossier=d,
+        actor=world.specialist,
+        missing=["Bản sao CCCD", "Ảnh 4x6"],
+        at=vn(2027, 3, 2, 10, 0),
     )
     assert d.status == S.SUPPLEMENT_REQUESTED and d.paused_since == vn(2027, 3, 2, 10, 0)
     assert d.supplement_count == 1
@@ -80,16 +87,27 @@ def test_full_path_with_supplement_pause_and_handover_results(world):
     d = services.dossier_forward(dossier=d, actor=world.specialist, at=vn(2027, 3, 5, 9, 0))
     assert d.status == S.IN_PROGRESS
     d = services.dossier_approve(dossier=d, actor=world.leader, at=vn(2027, 3, 5, 14, 0))
-    d = services.dossier_complete(dossier=d, actor=world.leader, result_number="12/GP", at=vn(2027, 3, 8, 8, 0))
+    d = services.dossier_complete(
+        dossier=d, actor=world.leader, result_number="12/GP", at=vn(2027, 3, 8, 8, 0)
+    )
     assert d.status == S.RESULT_READY and d.ended_at == vn(2027, 3, 8, 8, 0)
-    d = services.dossier_deliver(dossier=d, actor=world.counter, method="desk", at=vn(2027, 3, 8, 9, 0))
+    d = services.dossier_deliver(
+        dossier=d, actor=world.counter, method="desk", at=vn(2027, 3, 8, 9, 0)
+    )
     assert d.status == S.DELIVERED and d.delivered_at == vn(2027, 3, 8, 9, 0)
     steps = list(d.steps.order_by("order"))
     assert [s.result for s in steps if s.ended_at] and all(s.ended_at for s in steps)
     assert {s.organisation for s in steps} >= {world.desk, world.dept}
     actions = list(d.events.values_list("action", flat=True))
     assert actions == [
-        "submit", "receive", "request_supplement", "supplement", "forward", "approve", "complete", "deliver",
+        "submit",
+        "receive",
+        "request_supplement",
+        "supplement",
+        "forward",
+        "approve",
+        "complete",
+        "deliver",
     ]
 
 
@@ -113,9 +131,13 @@ def test_extension_keeps_the_statutory_due_time(world):
 
 def test_payment_pauses_the_clock(world):
     d = intake(world, vn(2027, 3, 1, 9, 0))
-    d = services.dossier_request_payment(dossier=d, actor=world.specialist, amount=50000, at=vn(2027, 3, 1, 13, 30))
+    d = services.dossier_request_payment(
+        dossier=d, actor=world.specialist, amount=50000, at=vn(2027, 3, 1, 13, 30)
+    )
     assert d.status == S.AWAITING_PAYMENT
-    d = services.dossier_confirm_payment(dossier=d, actor=world.counter, online=True, at=vn(2027, 3, 2, 13, 30))
+    d = services.dossier_confirm_payment(
+        dossier=d, actor=world.counter, online=True, at=vn(2027, 3, 2, 13, 30)
+    )
     assert d.status == S.RECEIVED and d.fee_paid_online
     assert d.due_at == vn(2027, 3, 9, 9, 0)  # one working day paused
 
@@ -130,7 +152,11 @@ def test_payment_pauses_the_clock(world):
 )
 def test_end_statuses_record_reason_and_end_time(world, call, kwargs):
     d = intake(world, vn(2027, 3, 1, 9, 0), channel=2)
-    actor = {"dossier_refuse": world.counter, "dossier_stop": world.leader, "dossier_withdraw": world.citizen}[call]
+    actor = {
+        "dossier_refuse": world.counter,
+        "dossier_stop": world.leader,
+        "dossier_withdraw": world.citizen,
+    }[call]
     if call == "dossier_stop":
         d = services.dossier_receive(dossier=d, actor=world.counter, at=vn(2027, 3, 1, 10, 0))
     d = getattr(services, call)(dossier=d, actor=actor, at=vn(2027, 3, 2, 9, 0), **kwargs)
@@ -141,7 +167,9 @@ def test_end_statuses_record_reason_and_end_time(world, call, kwargs):
 ACTION_CALLS = {
     "receive": lambda w, d: services.dossier_receive(dossier=d, actor=w.counter),
     "refuse": lambda w, d: services.dossier_refuse(dossier=d, actor=w.counter, reason="x"),
-    "request_supplement": lambda w, d: services.dossier_request_supplement(dossier=d, actor=w.admin, missing=["x"]),
+    "request_supplement": lambda w, d: services.dossier_request_supplement(
+        dossier=d, actor=w.admin, missing=["x"]
+    ),
     "supplement": lambda w, d: services.dossier_supplement(dossier=d, actor=w.counter, note="x"),
     "forward": lambda w, d: services.dossier_forward(dossier=d, actor=w.admin),
     "approve": lambda w, d: services.dossier_approve(dossier=d, actor=w.admin),
@@ -149,7 +177,9 @@ ACTION_CALLS = {
     "confirm_payment": lambda w, d: services.dossier_confirm_payment(dossier=d, actor=w.admin),
     "complete": lambda w, d: services.dossier_complete(dossier=d, actor=w.admin, result_number="1"),
     "deliver": lambda w, d: services.dossier_deliver(dossier=d, actor=w.admin),
-    "extend": lambda w, d: services.dossier_extend(dossier=d, actor=w.admin, reason="x", new_appointment_at=vn(2030, 1, 1, 9, 0)),
+    "extend": lambda w, d: services.dossier_extend(
+        dossier=d, actor=w.admin, reason="x", new_appointment_at=vn(2030, 1, 1, 9, 0)
+    ),
     "stop": lambda w, d: services.dossier_stop(dossier=d, actor=w.admin, reason="x"),
     "withdraw": lambda w, d: services.dossier_withdraw(dossier=d, actor=w.admin),
 }
@@ -239,10 +269,14 @@ def test_explicit_time_is_only_for_provincial_admins_through_the_api(world):
         )
     assert d.received_at == vn(2026, 12, 1, 9, 0)
     assert d.events.filter(explicit_time=True).count() == 2
-    assert AuditRecord.objects.filter(action="dossier_receive", note__contains="explicit time").exists()
+    assert AuditRecord.objects.filter(
+        action="dossier_receive", note__contains="explicit time"
+    ).exists()
 
 
-def test_notifications_are_sent_after_commit_and_recorded(world, django_capture_on_commit_callbacks, mailoutbox):
+def test_notifications_are_sent_after_commit_and_recorded(
+    world, django_capture_on_commit_callbacks, mailoutbox
+):
     from motcua.notifications.models import Notification
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -252,7 +286,9 @@ def test_notifications_are_sent_after_commit_and_recorded(world, django_capture_
     assert note.state == "sent" and note.attempts == 1
 
 
-def test_failed_send_is_retried_and_never_undoes_the_transition(world, django_capture_on_commit_callbacks, settings):
+def test_failed_send_is_retried_and_never_undoes_the_transition(
+    world, django_capture_on_commit_callbacks, settings
+):
     from motcua.notifications.models import Notification
     from motcua.notifications.services import notification_send
 
