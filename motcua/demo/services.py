@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -138,14 +139,16 @@ def demo_logins() -> list[tuple[str, str, str]]:
     return rows
 
 
-def demo_load() -> dict[str, int]:
+def demo_load() -> dict[str, Any]:
     from motcua.calendar.services import calendar_load_demo_overrides
     from motcua.organisations.services import organisations_load_demo
+    from motcua.procedures.services import procedures_load_demo
 
-    counts: dict[str, int] = {}
+    counts: dict[str, Any] = {}
     counts.update(organisations_load_demo())
-    counts.update({"calendar_overrides": len(calendar_load_demo_overrides())})
+    counts.update({"calendar_overrides_created": len(calendar_load_demo_overrides())})
     counts.update(demo_accounts_load())
+    counts.update({f"procedures_{k}": v for k, v in procedures_load_demo().items()})
     return counts
 
 

@@ -1,14 +1,14 @@
 """Factories for the catalogue (reused by the dossier tests).
 
-version = ProcedureVersionFactory()            # current version of a new procedure
+version = ProcedureVersionFactory.create()            # current version of a new procedure
 version.default_case()                          # case "TH1" with two papers
 version.time_limit_for(2)                       # 3 working days on channels 1, 2 and 3
 version.receiving_organisations.all()           # one service centre
-ProcedureVersionFactory(time_limits__amount=5, time_limits__unit="calendar_days")
-ProcedureVersionFactory(time_limits=[{"channel": 1, "amount": 2, "unit": "working_days"}])
-ProcedureVersionFactory(cutoff=dt.time(15, 0), fees=[{"amount": 50000}])
-ProcedureFactory()                              # a procedure with its current version
-ProcedureFactory(version__name="Đăng ký khai sinh", code="1.001193")
+ProcedureVersionFactory.create(time_limits__amount=5, time_limits__unit="calendar_days")
+ProcedureVersionFactory.create(time_limits=[{"channel": 1, "amount": 2, "unit": "working_days"}])
+ProcedureVersionFactory.create(cutoff=dt.time(15, 0), fees=[{"amount": 50000}])
+ProcedureFactory.create()                              # a procedure with its current version
+ProcedureFactory.create(version__name="Đăng ký khai sinh", code="1.001193")
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ class FieldFactory(DjangoModelFactory[Field]):
 
 
 class ProcedureFactory(DjangoModelFactory[Procedure]):
-    """A procedure; its current version is made by ProcedureVersionFactory(**version__...)
+    """A procedure; its current version is made by ProcedureVersionFactory.create(**version__...)
     unless `version=False`."""
 
     class Meta:
@@ -106,7 +106,7 @@ class ProcedureFactory(DjangoModelFactory[Procedure]):
     @factory.post_generation
     def version(obj: Procedure, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted is not False:
-            ProcedureVersionFactory(procedure=obj, **kwargs)
+            ProcedureVersionFactory.create(procedure=obj, **kwargs)
 
 
 def _next_number(version: Any) -> int:
@@ -185,7 +185,7 @@ class ProcedureVersionFactory(DjangoModelFactory[ProcedureVersion]):
     @factory.post_generation
     def fields(obj: ProcedureVersion, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
-            obj.fields.set(extracted if extracted is not None else [FieldFactory()])
+            obj.fields.set(extracted if extracted is not None else [FieldFactory.create()])
 
     @factory.post_generation
     def implementing_organisations(
@@ -197,7 +197,7 @@ class ProcedureVersionFactory(DjangoModelFactory[ProcedureVersion]):
         if create:
             orgs = extracted
             if orgs is None:
-                orgs = [OrganisationFactory(kind=OrganisationKind.COMMUNE)]
+                orgs = [OrganisationFactory.create(kind=OrganisationKind.COMMUNE)]
             obj.implementing_organisations.set(orgs)
 
     @factory.post_generation
@@ -210,7 +210,7 @@ class ProcedureVersionFactory(DjangoModelFactory[ProcedureVersion]):
         if create:
             orgs = extracted
             if orgs is None:
-                orgs = [OrganisationFactory(kind=OrganisationKind.SERVICE_CENTRE)]
+                orgs = [OrganisationFactory.create(kind=OrganisationKind.SERVICE_CENTRE)]
             obj.receiving_organisations.set(orgs)
 
     @factory.post_generation
@@ -224,18 +224,18 @@ def camau_organisations(communes: tuple[str, ...] = ("phường An Xuyên", "xã
     """A small Cà Mau tree shaped like the organisations loader's: the province (its real
     agency code), the provincial service centre, four departments, and communes each with
     their service centre. Returns a namespace of them."""
-    province = OrganisationFactory(
+    province = OrganisationFactory.create(
         name="Ủy ban nhân dân tỉnh Cà Mau",
         kind=OrganisationKind.PROVINCE,
         agency_code="000.00.00.H12",
     )
-    centre = OrganisationFactory(
+    centre = OrganisationFactory.create(
         name="Trung tâm Phục vụ hành chính công tỉnh Cà Mau",
         kind=OrganisationKind.SERVICE_CENTRE,
         parent=province,
     )
     departments = {
-        short: OrganisationFactory(
+        short: OrganisationFactory.create(
             name=f"{name} tỉnh Cà Mau", kind=OrganisationKind.DEPARTMENT, parent=province
         )
         for short, name in (
@@ -248,12 +248,12 @@ def camau_organisations(communes: tuple[str, ...] = ("phường An Xuyên", "xã
     commune_orgs = []
     commune_centres = []
     for name in communes:
-        commune = OrganisationFactory(
+        commune = OrganisationFactory.create(
             name=f"Ủy ban nhân dân {name}", kind=OrganisationKind.COMMUNE, parent=province
         )
         commune_orgs.append(commune)
         commune_centres.append(
-            OrganisationFactory(
+            OrganisationFactory.create(
                 name=f"Trung tâm Phục vụ hành chính công {name}",
                 kind=OrganisationKind.SERVICE_CENTRE,
                 parent=commune,

@@ -31,7 +31,7 @@ def _management(prefix: str, total: int, initial: int) -> dict[str, Any]:
 
 
 def test_changelists_and_pages_render(admin_client: Client) -> None:
-    procedure = ProcedureFactory(version__name="Đăng ký khai sinh")
+    procedure = ProcedureFactory.create(version__name="Đăng ký khai sinh")
     version = procedure.current_version
     assert admin_client.get(reverse("admin:procedures_procedure_changelist")).status_code == 200
     assert (
@@ -52,7 +52,7 @@ def test_changelists_and_pages_render(admin_client: Client) -> None:
 
 
 def test_process_steps_are_saved_through_the_service(admin_client: Client) -> None:
-    version = ProcedureFactory().current_version
+    version = ProcedureFactory.create().current_version
     assert version is not None
     url = reverse("admin:procedures_procedureversion_change", args=[version.pk])
     prefix = "process_steps"
@@ -85,9 +85,9 @@ def test_process_steps_are_saved_through_the_service(admin_client: Client) -> No
 
 
 def test_a_specialist_cannot_edit_the_process() -> None:
-    version = ProcedureFactory().current_version
+    version = ProcedureFactory.create().current_version
     assert version is not None
-    user = OfficialFactory(roles=[Role.SPECIALIST], is_staff=True)
+    user = OfficialFactory.create(roles=[Role.SPECIALIST], is_staff=True)
     client = Client(raise_request_exception=False)
     client.force_login(user)
     url = reverse("admin:procedures_procedureversion_change", args=[version.pk])

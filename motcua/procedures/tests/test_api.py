@@ -18,8 +18,8 @@ def _urls(settings: Any) -> None:
 
 @pytest.fixture
 def birth() -> Any:
-    desk = OrganisationFactory(kind="service_centre", agency_code="000.01.88.H12")
-    return ProcedureFactory(
+    desk = OrganisationFactory.create(kind="service_centre", agency_code="000.01.88.H12")
+    return ProcedureFactory.create(
         code="1.001193",
         version__name="Đăng ký khai sinh",
         version__cutoff=dt.time(15, 0),
@@ -72,14 +72,16 @@ def test_unknown_code_is_a_404_in_the_error_shape(client: Client, birth: Any) ->
 
 def test_list_search_and_pagination(client: Client, birth: Any) -> None:
     for i in range(3):
-        ProcedureFactory(code=f"1.00000{i}", version__name=f"Đăng ký khai sinh lần {i}")
-    response = client.get("/api/v1/procedures", {"q": "dang ky khai sinh", "page_size": 2})
+        ProcedureFactory.create(code=f"1.00000{i}", version__name=f"Đăng ký khai sinh lần {i}")
+    response = client.get("/api/v1/procedures", {"q": "dang ky khai sinh", "page_size": "2"})
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 4 and body["page"] == 1 and body["page_size"] == 2
     assert body["items"][0]["code"] == "1.001193"
     assert len(body["items"]) == 2
-    page2 = client.get("/api/v1/procedures", {"q": "dang ky khai sinh", "page_size": 2, "page": 2})
+    page2 = client.get(
+        "/api/v1/procedures", {"q": "dang ky khai sinh", "page_size": "2", "page": "2"}
+    )
     assert len(page2.json()["items"]) == 2
     assert client.get("/api/v1/procedures", {"page": 9}).json()["items"] == []
 
@@ -95,3 +97,12 @@ def test_fields_list(client: Client, birth: Any) -> None:
     response = client.get("/api/v1/procedures/fields")
     assert response.status_code == 200
     assert len(response.json()) == 1
+
+
+def test_list_filters(client: Client, birth: Any) -> None:
+    ProcedureFactory.create(code="2.000488", version__level="province")
+    body = client.get("/api/v1/procedures", {"level": "province"}).json()
+    assert [item["code"] for item in body["items"]] == ["2.000488"]
+    body = client.get("/api/v1/procedures", {"organisation": "000.01.88.H12"}).json()
+    assert [item["code"] for item in body["items"]] == ["1.001193"]
+    assert client.get("/api/v1/procedures", {"online_level": "partial"}).json()["count"] == 0

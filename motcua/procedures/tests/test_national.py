@@ -145,7 +145,7 @@ def specs(draw: Any) -> ProcedureSpec:
 # --- round trip --------------------------------------------------------------------------------
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(specs())
 def test_emit_then_parse_gives_the_same_spec(spec: ProcedureSpec) -> None:
     # given a canonical spec
@@ -158,7 +158,7 @@ def test_emit_then_parse_gives_the_same_spec(spec: ProcedureSpec) -> None:
     assert national.emit_record(parsed) == national.emit_record(expected)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(specs())
 def test_canonical_is_idempotent(spec: ProcedureSpec) -> None:
     once = canonical(spec)

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def catalogue() -> dict[str, Any]:
-    civil = FieldFactory(name="Hộ tịch")
-    land = FieldFactory(name="Đất đai")
-    desk = OrganisationFactory(kind="service_centre")
+    civil = FieldFactory.create(name="Hộ tịch")
+    land = FieldFactory.create(name="Đất đai")
+    desk = OrganisationFactory.create(kind="service_centre")
     names = {
         "2.000528": "Đăng ký khai sinh có yếu tố nước ngoài",
         "1.001193": "Đăng ký khai sinh",
@@ -31,14 +31,14 @@ def catalogue() -> dict[str, Any]:
     }
     procedures = {}
     for code, name in names.items():
-        procedures[code] = ProcedureFactory(
+        procedures[code] = ProcedureFactory.create(
             code=code,
             version__name=name,
             version__fields=[land if "đất" in name else civil],
             version__receiving_organisations=[desk] if code == "1.012812" else None,
             version__level=ProcedureLevel.PROVINCE if code == "1.012812" else "commune",
         )
-    ProcedureFactory(
+    ProcedureFactory.create(
         code="1.099999",
         version__name="Đăng ký khai sinh (cũ)",
         version__status=ProcedureStatus.ABOLISHED,

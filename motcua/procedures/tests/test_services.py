@@ -68,7 +68,7 @@ def base_data(camau: Any, **overrides: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def provincial_admin(camau: Any) -> Any:
-    return OfficialFactory(organisation=camau.province, roles=[Role.PROVINCIAL_ADMIN])
+    return OfficialFactory.create(organisation=camau.province, roles=[Role.PROVINCIAL_ADMIN])
 
 
 # --- versioning ------------------------------------------------------------------------------
@@ -167,7 +167,7 @@ def test_process_that_no_longer_fits_is_not_copied(camau: Any) -> None:
 
 
 def test_a_version_cannot_be_saved_again() -> None:
-    version = ProcedureVersionFactory()
+    version = ProcedureVersionFactory.create()
     version.name = "Đổi tên"
     with pytest.raises(ProcedureVersionImmutable):
         version.save()
@@ -191,7 +191,7 @@ def test_invalid_data_is_a_validation_error(camau: Any) -> None:
 
 
 def test_unit_admin_of_the_implementing_unit_may_edit(camau: Any) -> None:
-    unit_admin = OfficialFactory(organisation=camau.justice, roles=[Role.UNIT_ADMIN])
+    unit_admin = OfficialFactory.create(organisation=camau.justice, roles=[Role.UNIT_ADMIN])
     version = procedure_create(actor=unit_admin, code="2.000488", data=base_data(camau))
     procedure_update(
         actor=unit_admin, procedure=version.procedure, data={"online_level": "partial"}
@@ -204,10 +204,10 @@ def test_others_may_not_edit(camau: Any, who: str) -> None:
     from django.contrib.auth.models import AnonymousUser
 
     actor = {
-        "other_unit_admin": lambda: OfficialFactory(
+        "other_unit_admin": lambda: OfficialFactory.create(
             organisation=camau.finance, roles=[Role.UNIT_ADMIN]
         ),
-        "specialist_of_the_unit": lambda: OfficialFactory(
+        "specialist_of_the_unit": lambda: OfficialFactory.create(
             organisation=camau.justice, roles=[Role.SPECIALIST]
         ),
         "anonymous_citizen": AnonymousUser,
@@ -222,7 +222,7 @@ def test_others_may_not_edit(camau: Any, who: str) -> None:
 
 
 def test_unit_admin_cannot_move_a_procedure_to_another_unit(camau: Any) -> None:
-    unit_admin = OfficialFactory(organisation=camau.justice, roles=[Role.UNIT_ADMIN])
+    unit_admin = OfficialFactory.create(organisation=camau.justice, roles=[Role.UNIT_ADMIN])
     version = procedure_create(actor=None, code="2.000488", data=base_data(camau))
     with pytest.raises(PermissionDenied):
         procedure_update(
@@ -236,7 +236,7 @@ def test_unit_admin_cannot_move_a_procedure_to_another_unit(camau: Any) -> None:
 
 
 def test_time_limit_lookup_order() -> None:
-    version = ProcedureVersionFactory(
+    version = ProcedureVersionFactory.create(
         cases=[{"code": "A", "is_default": True}, {"code": "B"}],
         time_limits=[
             {"channel": 1, "amount": 5, "unit": "working_days"},
@@ -250,12 +250,12 @@ def test_time_limit_lookup_order() -> None:
     assert version.time_limit_for(1, case_b).amount == 7  # type: ignore[union-attr]
     assert version.time_limit_for(2, case_b).amount == 3  # type: ignore[union-attr]  # version+channel
     assert version.time_limit_for(3, case_b).amount == 7  # type: ignore[union-attr]  # case+counter
-    empty = ProcedureVersionFactory(time_limits=[])
+    empty = ProcedureVersionFactory.create(time_limits=[])
     assert empty.time_limit_for(1) is None
 
 
 def test_fee_lookup_order() -> None:
-    version = ProcedureVersionFactory(
+    version = ProcedureVersionFactory.create(
         fees=[
             {"amount": 15000, "channel": 1},
             {"amount": 7000, "channel": 2},
@@ -265,22 +265,22 @@ def test_fee_lookup_order() -> None:
     assert version.fee_for(2).amount == 7000  # type: ignore[union-attr]
     assert version.fee_for(3).amount == 1000  # type: ignore[union-attr]  # any-channel fee
     assert [f.amount for f in version.fees_for(1)] == [15000]
-    assert ProcedureVersionFactory().fee_for(1) is None
+    assert ProcedureVersionFactory.create().fee_for(1) is None
 
 
 def test_factory_shape_for_the_dossier_app() -> None:
-    version = ProcedureVersionFactory()
+    version = ProcedureVersionFactory.create()
     assert version.procedure.current_version == version
     assert version.default_case() is not None
     assert sorted(tl.channel for tl in version.time_limits.all()) == [1, 2, 3]
     assert version.receiving_organisations.get().kind == OrganisationKind.SERVICE_CENTRE
-    second = ProcedureVersionFactory(procedure=version.procedure)
+    second = ProcedureVersionFactory.create(procedure=version.procedure)
     assert second.number == 2
     assert Procedure.objects.get(pk=version.procedure_id).current_version == second
 
 
 def test_database_refuses_two_times_for_one_channel() -> None:
-    version = ProcedureVersionFactory()
+    version = ProcedureVersionFactory.create()
     with pytest.raises(IntegrityError), transaction.atomic():
         TimeLimit.objects.create(version=version, channel=1, amount=1, unit="working_days")
 
@@ -305,7 +305,7 @@ def test_statutory_working_hours(amount: int, unit: str, hours: int) -> None:
 
 def test_set_process_within_the_statutory_time(camau: Any) -> None:
     version = procedure_create(actor=None, code="2.000488", data=base_data(camau))
-    leader = OrganisationFactory(kind=OrganisationKind.DIVISION, parent=camau.justice)
+    leader = OrganisationFactory.create(kind=OrganisationKind.DIVISION, parent=camau.justice)
     steps = procedure_set_process(
         actor=None,
         version=version,
@@ -371,7 +371,9 @@ def test_set_process_checks_each_step(camau: Any) -> None:
 
 
 def test_process_of_a_case_takes_precedence() -> None:
-    version = ProcedureVersionFactory(cases=[{"code": "A", "is_default": True}, {"code": "B"}])
+    version = ProcedureVersionFactory.create(
+        cases=[{"code": "A", "is_default": True}, {"code": "B"}]
+    )
     case_b = version.cases.get(code="B")
     procedure_set_process(
         actor=None,
@@ -393,7 +395,7 @@ def test_process_of_a_case_takes_precedence() -> None:
 
 
 def test_default_process_is_scaled_to_the_statutory_time() -> None:
-    version = ProcedureVersionFactory(time_limits__amount=3)
+    version = ProcedureVersionFactory.create(time_limits__amount=3)
     steps = process_steps_for(version)
     assert [(s.order, s.role, s.budget_hours) for s in steps] == [
         (1, Role.COUNTER_OFFICER, Decimal(3)),
@@ -413,12 +415,12 @@ def test_default_budgets_add_up_and_are_positive(hours: int) -> None:
 
 
 def test_default_process_uses_the_shortest_channel_and_a_nominal_time_without_one() -> None:
-    version = ProcedureVersionFactory(
+    version = ProcedureVersionFactory.create(
         time_limits=[
             {"channel": 1, "amount": 10, "unit": "working_days"},
             {"channel": 2, "amount": 1, "unit": "working_days"},
         ]
     )
     assert sum(s.budget_hours for s in process_steps_for(version)) == 8
-    no_time = ProcedureVersionFactory(time_limits=[])
+    no_time = ProcedureVersionFactory.create(time_limits=[])
     assert sum(s.budget_hours for s in process_steps_for(no_time)) == 40
