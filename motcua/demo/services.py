@@ -135,12 +135,20 @@ def demo_logins() -> list[tuple[str, str, str]]:
         )
         for spec in DEMO_OFFICIALS
     ]
-    rows += [(c[0], str(AccountKind.CITIZEN.label), c[2]) for c in DEMO_CITIZENS]
+    rows += [
+        (
+            c[0],
+            str(AccountKind.BUSINESS.label if c[0] == "doanhnghiep" else AccountKind.CITIZEN.label),
+            c[2],
+        )
+        for c in DEMO_CITIZENS
+    ]
     return rows
 
 
 def demo_load() -> dict[str, Any]:
     from motcua.calendar.services import calendar_load_demo_overrides
+    from motcua.dossiers.demo import dossiers_load_demo
     from motcua.organisations.services import organisations_load_demo
     from motcua.procedures.services import procedures_load_demo
 
@@ -149,6 +157,7 @@ def demo_load() -> dict[str, Any]:
     counts.update({"calendar_overrides_created": len(calendar_load_demo_overrides())})
     counts.update(demo_accounts_load())
     counts.update({f"procedures_{k}": v for k, v in procedures_load_demo().items()})
+    counts.update(dossiers_load_demo())
     return counts
 
 
