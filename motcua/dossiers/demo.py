@@ -73,7 +73,7 @@ def _users(*names: str) -> list[User]:
 def dossiers_load_demo(*, now: dt.datetime | None = None, seed: int = 7) -> dict[str, int]:
     if Dossier.objects.filter(sub_channel=MARKER).exists():
         return {"demo_dossiers_created": 0}
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
     now = now or timezone.now()
     citizen = User.objects.get(username="congdan")
     created = 0
@@ -110,7 +110,7 @@ def dossiers_load_demo(*, now: dt.datetime | None = None, seed: int = 7) -> dict
             created += 1
             step = at
 
-            def later(hours: float) -> dt.datetime:
+            def later(hours: float, cal: dl.WorkCalendar = cal) -> dt.datetime:
                 nonlocal step
                 step = min(dl.extend_due(cal, step, dt.timedelta(hours=hours)), now)
                 return step
