@@ -124,7 +124,7 @@ def test_add_for_an_organisation() -> None:
         (["add", "22/08/2026", "--working", "--reason", "x"], "22/08/2026"),
         (["add", "2026-08-29", "--working", "--reason", "x", "--org", "000.00.00.H77"],
          "000.00.00.H77"),
-        (["add", "2026-08-29", "--working", "--reason", "  "], "reason"),
+        (["add", "2026-08-29", "--working", "--reason", "  "], "lý do"),
         (["add", "2026-08-29", "--reason", "x"], "--working"),
         (["add", "2026-08-29", "--working", "--day-off", "--reason", "x"], "--day-off"),
         (["add", "2026-08-29", "--working"], "--reason"),

@@ -152,8 +152,8 @@ def test_trail_page_is_for_administrators_and_filters(client: Client):
     audit_record(action="beta", object_type="x.y", object_id=2)
     officer = OfficialFactory(roles=[Role.SPECIALIST])
     client.force_login(officer)
-    assert client.get("/audit/").status_code == 403
+    assert client.get("/office/audit/").status_code == 403
     admin = OfficialFactory(roles=[Role.PROVINCIAL_ADMIN])
     client.force_login(admin)
-    page = client.get("/audit/", {"action": "beta"}).content.decode()
+    page = client.get("/office/audit/", {"action": "beta"}).content.decode()
     assert "beta" in page and "alpha" not in page

@@ -75,7 +75,7 @@ def test_valid_records_are_imported(camau: Any, tmp_path: Path) -> None:
     out, err = run_import(tmp_path, {"data": [record(camau), record(camau, "2.000635")]})
     # then
     assert err == ""
-    assert "2 created" in out
+    assert "2 tạo mới" in out
     version = Procedure.objects.get(code="1.001193").current_version
     assert version is not None
     assert version.online_level == OnlineLevel.FULL
@@ -110,7 +110,7 @@ def test_invalid_records_are_reported_with_code_and_field_and_skipped(
     assert lines[1].startswith("1.000002: COQUANTHUCHIEN: ")
     assert "Sở Không Có" in lines[1]
     assert lines[2].startswith("1.000003: TENTTHC: ")
-    assert "1 created" in out and "3 invalid" in out
+    assert "1 tạo mới" in out and "3 không hợp lệ" in out
     assert "1.000001, 1.000002, 1.000003" in out
     # nothing of the invalid records is left behind, not even a field or an empty procedure
     assert list(Procedure.objects.values_list("code", flat=True)) == ["1.001193"]
@@ -142,14 +142,14 @@ def test_reimport_unchanged_creates_no_version_and_changed_creates_one(
     # when imported again unchanged
     out, _err = run_import(tmp_path, [record(camau)])
     # then
-    assert "1 unchanged" in out
+    assert "1 không thay đổi" in out
     assert ProcedureVersion.objects.count() == 1
     # when imported with a changed time
     changed = record(camau)
     changed["CACHTHUCTHUCHIEN"][1]["THOIGIAN"][0]["THOIGIANGIAIQUYET"] = 2
     out, _err = run_import(tmp_path, [changed])
     # then
-    assert "1 updated" in out
+    assert "1 cập nhật" in out
     procedure = Procedure.objects.get()
     assert procedure.current_version is not None and procedure.current_version.number == 2
     assert procedure.current_version.time_limit_for(2).amount == 2  # type: ignore[union-attr]
@@ -190,7 +190,7 @@ def test_export_then_import_round_trips(camau: Any, tmp_path: Path) -> None:
     out, err = run_import(tmp_path, exported)
     # then
     assert err == ""
-    assert "2 unchanged" in out
+    assert "2 không thay đổi" in out
     assert ProcedureVersion.objects.count() == versions_before
     assert [r["MATTHC"] for r in exported] == ["1.001193", "2.000528"]
     version = Procedure.objects.get(code="2.000528").current_version

@@ -346,8 +346,8 @@ def test_set_process_over_the_statutory_time_is_refused(camau: Any) -> None:
             steps=[{"name": "Thẩm định", "role": Role.SPECIALIST, "budget_hours": 20}],
         )
     assert "steps" in info.value.fields
-    assert "20 working hours" in str(info.value.message)
-    assert "16 working hours" in str(info.value.message)
+    assert "20 giờ làm việc" in str(info.value.message)
+    assert "16 giờ làm việc" in str(info.value.message)
     assert not ProcessStep.objects.exists()
 
 
