@@ -118,7 +118,11 @@ def dossier_list_for_official(
 def _search(q: str) -> Q:
     q = q.strip()
     folded = fold(q)
-    cond = Q(code__icontains=q) | Q(applicant__id_number=q)
+    cond = (
+        Q(code__icontains=q)
+        | Q(applicant__id_number=q)
+        | Q(procedure_version__procedure__code__icontains=q)
+    )
     words = folded.split()
     if words:
         name_q = Q()
@@ -130,8 +134,12 @@ def _search(q: str) -> Q:
     return cond
 
 
-def deadline_state(dossier: Dossier, now: dt.datetime | None = None) -> str:
-    """'early' / 'risk' / 'late' for the colour of a queue row (open dossiers)."""
+def deadline_state(
+    dossier: Dossier, now: dt.datetime | None = None, cal: dl.WorkCalendar | None = None
+) -> str:
+    """'early' / 'risk' / 'late' for the colour of a queue row (open dossiers).
+
+    Pass `cal` (the receiving unit's calendar) when colouring many rows of one unit."""
     now = now or timezone.now()
     if dossier.due_at is None:
         return "early"
@@ -146,7 +154,7 @@ def deadline_state(dossier: Dossier, now: dt.datetime | None = None) -> str:
         return "late" if dossier.paused_since > dossier.due_at else "early"
     if now > dossier.due_at:
         return "late"
-    cal = calendar_for(dossier.receiving_unit)
+    cal = cal or calendar_for(dossier.receiving_unit)
     if dl.working_time_between(cal, now, dossier.due_at) <= cal.working_day_length:
         return "risk"
     return "early"

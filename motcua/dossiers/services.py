@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from motcua.accounts import policies
@@ -173,6 +174,11 @@ def _notify(dossier: Dossier, kind: str) -> None:
     transaction.on_commit(lambda: notification_queue_for_dossier(dossier_id=pk, kind=kind))
 
 
+def _label(label: Any) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(label)
+
+
 def _calendar(dossier: Dossier) -> dl.WorkCalendar:
     return calendar_for(dossier.receiving_unit)
 
@@ -219,10 +225,12 @@ def _open_step(
         if minutes
         else start
     )
+    with translation.override(settings.LANGUAGE_CODE):  # stored once, in the official language
+        name = str(spec.name)
     step = StepRecord.objects.create(
         dossier=dossier,
         order=index + 1,
-        name=str(spec.name),
+        name=name,
         organisation=unit or _step_unit(dossier, spec),
         role=str(spec.role),
         budget_minutes=minutes,
@@ -414,6 +422,8 @@ def _add_components(
     created: list[DossierComponent] = []
     for comp, info in zip(components, checked, strict=True):
         paper = papers.get(comp.paper_code) if comp.paper_code else None
+        if paper is None and comp.name and dossier.case_id:
+            paper = next((p for p in dossier.case.papers.all() if p.name == comp.name), None)  # type: ignore[union-attr]
         name = comp.name or (paper.name if paper else "") or (comp.file.name if comp.file else "")
         row = DossierComponent(
             dossier=dossier,
@@ -704,7 +714,7 @@ def _advance(
         step = StepRecord.objects.create(
             dossier=dossier,
             order=index + 2,
-            name=str(Action(action).label),
+            name=_label(Action(action).label),
             organisation=unit,
             role=Role.SPECIALIST,
             started_at=ctx.at,
