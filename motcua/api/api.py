@@ -73,6 +73,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from motcua.accounts.api import router as accounts_router
+    from motcua.api.health import router as health_router
     from motcua.calendar.api import router as calendar_router
     from motcua.dossiers.api import router as dossiers_router
     from motcua.portal.api import router as portal_router
@@ -81,6 +82,7 @@ def _register_routers() -> None:
     from motcua.signatures.api import router as signatures_router
 
     api.add_router("/v1", accounts_router)
+    api.add_router("/v1", health_router)
     api.add_router("/v1/calendar", calendar_router)
     api.add_router("/v1/procedures", procedures_router)
     api.add_router("/v1/dossiers", dossiers_router)

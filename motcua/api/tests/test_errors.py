@@ -25,3 +25,8 @@ def test_openapi_document_is_served(client: Client):
     assert resp.status_code == 200
     assert resp.json()["info"]["title"] == "MotCua API"
     assert client.get("/api/docs").status_code == 200
+
+
+def test_health_endpoint_is_trivial_json(client: Client):
+    resp = client.get("/api/v1/health")
+    assert resp.status_code == 200 and resp.json() == {"status": "ok"}
