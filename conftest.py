@@ -21,6 +21,7 @@ def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
         }
     }
     settings.LANGUAGE_CODE = "vi"
+    settings.MOTCUA_CALENDAR_RECHECK_SECONDS = 0  # tests change overrides behind the cache
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]

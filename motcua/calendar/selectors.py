@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -96,10 +98,14 @@ _cache: dict[int | None, tuple[tuple[Any, ...], WorkCalendar]] = {}
 _interned: dict[WorkCalendar, WorkCalendar] = {}
 
 
+_checked: dict[int | None, float] = {}
+
+
 def calendar_cache_clear() -> None:
     """Forget every cached calendar (called on override / working-hours saves and deletes)."""
     with _lock:
         _cache.clear()
+        _checked.clear()
 
 
 def _version(organisation_id: int | None) -> tuple[Any, ...]:
@@ -158,8 +164,15 @@ def calendar_for(organisation: Organisation | None = None) -> WorkCalendar:
     its working hours (default 07:00–11:30, 13:30–17:00). One or two small queries per call.
     """
     organisation_id = organisation.pk if organisation is not None else None
-    version = _version(organisation_id)
+    now = time.monotonic()
+    recheck = float(getattr(settings, "MOTCUA_CALENDAR_RECHECK_SECONDS", 2.0))
     hit = _cache.get(organisation_id)
+    # Changes in this process clear the cache at once (signals); changes made by another
+    # process are seen within `recheck` seconds, without a query on every call.
+    if hit is not None and now - _checked.get(organisation_id, -1e9) < recheck:
+        return hit[1]
+    version = _version(organisation_id)
+    _checked[organisation_id] = now
     if hit is not None and hit[0] == version:
         return hit[1]
     cal = _build(organisation_id)

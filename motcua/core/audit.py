@@ -134,35 +134,69 @@ def audit_record(
     interface: str | None = None,
     occurred_at: dt.datetime | None = None,
 ) -> AuditRecord:
-    """Append one record to the chain, inside the caller's transaction."""
+    """Write one record inside the caller's transaction; it is sealed into the hash chain as
+    soon as that transaction commits (so that concurrent writers never wait on the chain)."""
     ctx = _context.get()
     actor_id, actor_repr = _resolve_actor(actor if actor is not None else ctx.actor)
     if obj is not None:
         object_type = object_type or _object_type(obj)
         object_id = object_id or obj.pk or ""
         object_repr = object_repr or str(obj)
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
-        record = AuditRecord(
-            seq=head.last_seq + 1,
-            occurred_at=occurred_at or timezone.now(),
-            actor_id=actor_id,
-            actor_repr=actor_repr,
-            interface=interface or ctx.interface,
-            action=action[:64],
-            object_type=object_type[:100],
-            object_id=str(object_id)[:64],
-            object_repr=object_repr[:255],
-            changes=_jsonable(changes or {}),
-            note=note,
-            prev_hash=head.last_hash,
-        )
-        record.hash = compute_hash(record)
-        record.save()
-        head.last_seq = record.seq
-        head.last_hash = record.hash
-        head.save(update_fields=["last_seq", "last_hash"])
+    record = AuditRecord(
+        occurred_at=occurred_at or timezone.now(),
+        actor_id=actor_id,
+        actor_repr=actor_repr,
+        interface=interface or ctx.interface,
+        action=action[:64],
+        object_type=object_type[:100],
+        object_id=str(object_id)[:64],
+        object_repr=object_repr[:255],
+        changes=_jsonable(changes or {}),
+        note=note,
+    )
+    record.save()
+    _schedule_seal()
     return record
+
+
+def _seal_after_commit() -> None:
+    audit_seal_pending()
+
+
+def _schedule_seal() -> None:
+    """One sealing pass per transaction, after it commits (nothing if it rolls back)."""
+    conn = transaction.get_connection()
+    if conn.in_atomic_block and any(entry[1] is _seal_after_commit for entry in conn.run_on_commit):
+        return
+    transaction.on_commit(_seal_after_commit)
+
+
+def audit_seal_pending(*, batch: int = 2000) -> int:
+    """Give every committed, unsealed record its place in the chain; returns how many.
+
+    The chain head row is locked (SKIP LOCKED: if another process is sealing, it will take
+    these records too, or the next write or `audit_verify` will)."""
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            head = AuditChainHead.objects.select_for_update(skip_locked=True).filter(id=1).first()
+            if head is None:
+                if AuditChainHead.objects.filter(id=1).exists():
+                    return sealed  # another sealer holds the head
+                AuditChainHead.objects.get_or_create(id=1)
+                continue
+            rows = list(AuditRecord.objects.filter(seq__isnull=True).order_by("id")[:batch])
+            if not rows:
+                return sealed
+            for record in rows:
+                record.seq = head.last_seq + 1
+                record.prev_hash = head.last_hash
+                record.hash = compute_hash(record)
+                head.last_seq = record.seq
+                head.last_hash = record.hash
+            AuditRecord.objects.bulk_update(rows, ["seq", "prev_hash", "hash"])
+            head.save(update_fields=["last_seq", "last_hash"])
+        sealed += len(rows)
 
 
 @dataclass
@@ -173,12 +207,16 @@ class VerifyResult:
     reason: str = ""
 
 
+def audit_pending_count() -> int:
+    return AuditRecord.objects.filter(seq__isnull=True).count()
+
+
 def audit_verify_chain(*, on_progress: Callable[[int], None] | None = None) -> VerifyResult:
-    """Walk the chain in order; report the first record whose link does not hold."""
+    """Walk the sealed chain in order; report the first record whose link does not hold."""
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
-    qs = AuditRecord.objects.order_by("seq")
+    qs = AuditRecord.objects.filter(seq__isnull=False).order_by("seq")
     for record in qs.iterator(chunk_size=2000):
         if record.seq != expected_seq:
             return VerifyResult(

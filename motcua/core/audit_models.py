@@ -20,7 +20,9 @@ class Interface(models.TextChoices):
 class AuditRecord(models.Model):
     """One change. Never updated or deleted: `hash` chains each record to the previous one."""
 
-    seq = models.BigIntegerField(_("sequence"), unique=True)
+    # Sealed into the chain right after the writing transaction commits (see core/audit.py):
+    # until then seq and hash are empty.
+    seq = models.BigIntegerField(_("sequence"), unique=True, null=True, blank=True)
     occurred_at = models.DateTimeField(_("time"), db_index=True)
     # Plain values, not foreign keys: deleting a user or an object must not rewrite history.
     actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True, db_index=True)
@@ -32,17 +34,22 @@ class AuditRecord(models.Model):
     object_repr = models.CharField(_("object"), max_length=255, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
-        ordering = ["-seq"]
+        ordering = ["-id"]
         verbose_name = _("audit record")
         verbose_name_plural = _("audit trail")
-        indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "seq"]),
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        return f"#{self.seq or '…'} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not kwargs.pop("_allow_update", False):

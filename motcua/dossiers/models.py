@@ -196,7 +196,9 @@ class DossierSequence(models.Model):
 
 
 def component_upload_to(instance: DossierComponent, filename: str) -> str:
-    return f"dossiers/{instance.dossier.code}/{filename}"
+    # By primary key, not code: the code is allocated at the very end of intake.
+    created = instance.dossier.created_at
+    return f"dossiers/{created:%Y/%m}/{instance.dossier_id}/{filename}"
 
 
 class DossierComponent(models.Model):

@@ -9,6 +9,7 @@ a previous system); only provincial administrators may pass one from the web or 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -168,10 +169,11 @@ def _event(
 
 
 def _notify(dossier: Dossier, kind: str) -> None:
-    from motcua.notifications.services import notification_queue_for_dossier
+    """After commit, a background task renders, records and sends the message."""
+    from motcua.notifications.tasks import notify_applicant
 
     pk = dossier.pk
-    transaction.on_commit(lambda: notification_queue_for_dossier(dossier_id=pk, kind=kind))
+    transaction.on_commit(lambda: notify_applicant.enqueue(pk, kind))
 
 
 def _label(label: Any) -> str:
@@ -208,7 +210,12 @@ def _step_unit(dossier: Dossier, spec: Any) -> Organisation:
 
 
 def _process(dossier: Dossier) -> list[Any]:
-    return list(process_steps_for(dossier.procedure_version, dossier.case))
+    """The internal process, computed once per dossier object (one service call)."""
+    specs: list[Any] | None = getattr(dossier, "_process_specs", None)
+    if specs is None:
+        specs = list(process_steps_for(dossier.procedure_version, dossier.case))
+        dossier._process_specs = specs  # type: ignore[attr-defined]
+    return specs
 
 
 def _open_step(
@@ -485,7 +492,7 @@ def dossier_create(
     person = _find_or_create_applicant(applicant, owner)
     day = timezone.localtime(when).date()
     dossier = Dossier(
-        code=dossier_code_next(receiving_unit, day),
+        code=f"~{uuid.uuid4().hex}",  # provisional: the real code is allocated last
         procedure_version=version,
         case=case,
         receiving_unit=receiving_unit,
@@ -507,8 +514,13 @@ def dossier_create(
         dossier.representative_authorisation = representative.authorisation
     dossier.save()
     ctx = _Ctx(actor, when, explicit)
+    papers = _add_components(dossier, components, checked, kind=ComponentKind.SUBMISSION)
+    # The daily number is taken as late as possible: its row stays locked until commit.
+    dossier.code = dossier_code_next(receiving_unit, day)
+    _save(dossier, "code")
     event = _event(dossier, Action.SUBMIT, ctx, from_status="", data={"channel": channel})
-    _add_components(dossier, components, checked, kind=ComponentKind.SUBMISSION, event=event)
+    if papers:
+        DossierComponent.objects.filter(pk__in=[p.pk for p in papers]).update(event=event)
     if channel != Channel.ONLINE:
         dossier = _receive(dossier, ctx, note="")
     else:

@@ -38,7 +38,8 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(60, 2**attempts))
 
 
-def notification_queue_for_dossier(*, dossier_id: int, kind: str) -> list[Notification]:
+def notification_create_for_dossier(*, dossier_id: int, kind: str) -> list[Notification]:
+    """Render and record the message(s) for one dossier event (sending is the caller's)."""
     from motcua.dossiers.models import Dossier
 
     dossier = (
@@ -64,7 +65,6 @@ def notification_queue_for_dossier(*, dossier_id: int, kind: str) -> list[Notifi
         subject=subject[:255],
         body=body,
     )
-    _enqueue(note.pk)
     return [note]
 
 
@@ -117,3 +117,11 @@ def notification_retry_due(*, now: dt.datetime | None = None) -> int:
     for pk in ids:
         _enqueue(pk)
     return len(ids)
+
+
+def notification_queue_for_dossier(*, dossier_id: int, kind: str) -> list[Notification]:
+    """Record the message(s) now and send them from background tasks after commit."""
+    notes = notification_create_for_dossier(dossier_id=dossier_id, kind=kind)
+    for note in notes:
+        _enqueue(note.pk)
+    return notes

@@ -9,7 +9,12 @@ from django.test import Client
 
 from motcua.accounts.enums import Role
 from motcua.accounts.tests.factories import OfficialFactory, OrgFactory
-from motcua.core.audit import audit_context, audit_record, audit_verify_chain
+from motcua.core.audit import (
+    audit_context,
+    audit_record,
+    audit_seal_pending,
+    audit_verify_chain,
+)
 from motcua.core.audit_models import AuditRecord, Interface
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +65,7 @@ def test_untouched_save_records_nothing():
 def test_chain_verifies_ok_then_detects_an_edited_record():
     for i in range(5):
         audit_record(action="test", object_type="x.y", object_id=i, note=f"n{i}")
-    out, ok = _verify()
+    out, ok = _verify()  # seals the waiting records first
     assert ok and out.startswith("OK")
     # when someone edits record 3 behind the application's back
     with connection.cursor() as cur:
@@ -75,6 +80,7 @@ def test_chain_verifies_ok_then_detects_an_edited_record():
 def test_chain_detects_a_deleted_record():
     for i in range(4):
         audit_record(action="test", object_type="x.y", object_id=i)
+    audit_seal_pending()
     with connection.cursor() as cur:
         cur.execute("DELETE FROM core_auditrecord WHERE seq = 2")
     result = audit_verify_chain()
@@ -84,6 +90,7 @@ def test_chain_detects_a_deleted_record():
 def test_chain_detects_deleted_newest_records():
     for i in range(4):
         audit_record(action="test", object_type="x.y", object_id=i)
+    audit_seal_pending()
     with connection.cursor() as cur:
         cur.execute("DELETE FROM core_auditrecord WHERE seq = 4")
     result = audit_verify_chain()
@@ -96,6 +103,7 @@ def test_chain_detects_a_rehashed_record():
 
     for i in range(3):
         audit_record(action="test", object_type="x.y", object_id=i)
+    audit_seal_pending()
     rec = AuditRecord.objects.get(seq=2)
     rec.note = "forged"
     rec.hash = compute_hash(rec)
@@ -157,3 +165,30 @@ def test_trail_page_is_for_administrators_and_filters(client: Client):
     client.force_login(admin)
     page = client.get("/office/audit/", {"action": "beta"}).content.decode()
     assert "beta" in page and "alpha" not in page
+
+
+def test_records_are_sealed_once_their_transaction_commits(django_capture_on_commit_callbacks):
+    # given a transaction writing two records
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        audit_record(action="one", object_type="x.y")
+        audit_record(action="two", object_type="x.y")
+        # then they wait, unsealed, until the commit
+        assert AuditRecord.objects.filter(seq__isnull=True).count() == 2
+    # one sealing pass per transaction, after the commit
+    assert len(callbacks) == 1
+    assert list(AuditRecord.objects.order_by("seq").values_list("seq", "action")) == [
+        (1, "one"),
+        (2, "two"),
+    ]
+    assert audit_verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_change_leaves_no_record():
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit_record(action="lost", object_type="x.y")
+        raise RuntimeError("rollback")
+    audit_record(action="kept", object_type="x.y")  # autocommit: sealed at once
+    assert list(AuditRecord.objects.values_list("action", "seq")) == [("kept", 1)]

@@ -19,7 +19,7 @@ def test_check_deploy_passes_with_production_environment(tmp_path: Path):
         "ALLOWED_HOSTS": "dichvucong.camau.gov.vn",
         "MOTCUA_VAR_DIR": str(tmp_path),
     }
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR,
         env=env,
