@@ -160,7 +160,10 @@ def audit_record(
 
 
 def _seal_after_commit() -> None:
-    audit_seal_pending()
+    """Sealing runs as a background task, so a request pays one small insert for it."""
+    from motcua.core.tasks import seal_audit_trail
+
+    seal_audit_trail.enqueue()
 
 
 def _schedule_seal() -> None:

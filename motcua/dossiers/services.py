@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -46,6 +47,15 @@ from motcua.procedures.models import ProcedureCase, ProcedureVersion
 from motcua.procedures.services import process_steps_for
 
 S = DossierStatus
+# What the services read of a procedure version, fetched in one go.
+VERSION_PREFETCH = (
+    "time_limits",
+    "fees",
+    "cases__papers",
+    "process_steps",
+    "implementing_organisations",
+    "receiving_organisations",
+)
 OFFICIAL_ROLES = (Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER, Role.CLERK)
 
 
@@ -213,6 +223,7 @@ def _process(dossier: Dossier) -> list[Any]:
     """The internal process, computed once per dossier object (one service call)."""
     specs: list[Any] | None = getattr(dossier, "_process_specs", None)
     if specs is None:
+        prefetch_related_objects([dossier.procedure_version], "time_limits", "process_steps")
         specs = list(process_steps_for(dossier.procedure_version, dossier.case))
         dossier._process_specs = specs  # type: ignore[attr-defined]
     return specs
@@ -370,7 +381,11 @@ def _resolve_version(procedure_code: str) -> ProcedureVersion:
     from motcua.procedures.selectors import procedure_get_by_code
 
     procedure = procedure_get_by_code(procedure_code)
-    version = procedure.current_version
+    version = (
+        ProcedureVersion.objects.prefetch_related(*VERSION_PREFETCH)
+        .filter(pk=procedure.current_version_id)
+        .first()
+    )
     if version is None:
         raise NotFound(
             _("This procedure has no published version."), fields={"procedure_code": procedure_code}
