@@ -381,11 +381,13 @@ def _resolve_version(procedure_code: str) -> ProcedureVersion:
     from motcua.procedures.selectors import procedure_get_by_code
 
     procedure = procedure_get_by_code(procedure_code)
-    version = (
-        ProcedureVersion.objects.prefetch_related(*VERSION_PREFETCH)
-        .filter(pk=procedure.current_version_id)
-        .first()
-    )
+    version = None
+    if procedure.current_version_id is not None:
+        version = (
+            ProcedureVersion.objects.prefetch_related(*VERSION_PREFETCH)
+            .filter(pk=procedure.current_version_id)
+            .first()
+        )
     if version is None:
         raise NotFound(
             _("This procedure has no published version."), fields={"procedure_code": procedure_code}
