@@ -23,6 +23,7 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py load_demo
+	$(PY) manage.py signatures_dev_pki
 
 run: demo
 	@$(PY) manage.py demo_logins

@@ -6,6 +6,7 @@ DATABASE_URL=postgres://..., SECRET_KEY, ALLOWED_HOSTS and MOTCUA_HTTPS=1 (see R
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -101,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "motcua.portal.context_processors.portal",
                 "motcua.accounts.context_processors.roles",
             ],
         },
@@ -216,6 +218,34 @@ SESSION_COOKIE_HTTPONLY = True
 MOTCUA_PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "000.00.00.H12")
 MOTCUA_UPLOAD_MAX_BYTES = int(os.environ.get("MOTCUA_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Citizen portal -------------------------------------------------------------------------
+# Base of the public tracking links printed as QR codes (receipt, confirmation page).
+MOTCUA_PUBLIC_BASE_URL = os.environ.get("MOTCUA_PUBLIC_BASE_URL", "")
+# Class with send(to, text) for verification codes by SMS; the default writes to the log.
+MOTCUA_SMS_SENDER = os.environ.get("MOTCUA_SMS_SENDER", "motcua.portal.senders.ConsoleSmsSender")
+# Login through an OpenID Connect provider (VNeID); see motcua/portal/oidc.py.
+MOTCUA_OIDC_ENABLED = env_bool("MOTCUA_OIDC_ENABLED", False)
+MOTCUA_OIDC_ISSUER = os.environ.get("MOTCUA_OIDC_ISSUER", "")
+MOTCUA_OIDC_DISCOVERY_URL = os.environ.get("MOTCUA_OIDC_DISCOVERY_URL", "")
+MOTCUA_OIDC_CLIENT_ID = os.environ.get("MOTCUA_OIDC_CLIENT_ID", "")
+MOTCUA_OIDC_CLIENT_SECRET = os.environ.get("MOTCUA_OIDC_CLIENT_SECRET", "")
+MOTCUA_OIDC_SCOPES = os.environ.get("MOTCUA_OIDC_SCOPES", "openid profile email phone")
+MOTCUA_OIDC_LABEL = os.environ.get("MOTCUA_OIDC_LABEL", "VNeID")
+# Which claim carries what, e.g. {"id_number": "citizen_id"}; defaults in portal.services.
+MOTCUA_OIDC_CLAIM_MAP = json.loads(os.environ.get("MOTCUA_OIDC_CLAIM_MAP", "") or "{}")
+
+# --- Digital signatures (docs/signatures.md) ---------------------------------------------
+MOTCUA_PKI_DIR = os.environ.get("MOTCUA_PKI_DIR", str(VAR_DIR / "pki"))
+MOTCUA_TRUST_ROOTS = env_list("MOTCUA_TRUST_ROOTS") or None  # None: the development CA
+MOTCUA_TRUST_CRLS = env_list("MOTCUA_TRUST_CRLS") or None
+MOTCUA_REVOCATION_FETCH = env_bool("MOTCUA_REVOCATION_FETCH", False)
+MOTCUA_TSA_URL = os.environ.get("MOTCUA_TSA_URL", "")  # "", "dev", or an RFC 3161 URL
+MOTCUA_TSA_USERNAME = os.environ.get("MOTCUA_TSA_USERNAME", "")
+MOTCUA_TSA_PASSWORD = os.environ.get("MOTCUA_TSA_PASSWORD", "")
+MOTCUA_PKCS11_LIB = os.environ.get("MOTCUA_PKCS11_LIB", "")
+MOTCUA_SIGNING_CHAIN = env_list("MOTCUA_SIGNING_CHAIN")
+MOTCUA_REMOTE_SIGNING_PROVIDERS: dict[str, str] = {}
 
 LOGGING = {
     "version": 1,

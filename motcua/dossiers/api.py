@@ -21,6 +21,7 @@ from motcua.dossiers import selectors, services
 from motcua.dossiers.enums import NATIONAL_STATUS_CODE, Action
 from motcua.dossiers.models import Dossier, IdempotencyRecord
 from motcua.organisations.selectors import organisation_get_by_code
+from motcua.signatures.api import get_dossier_result as signed_dossier_result
 
 router = Router(tags=["dossiers"], auth=AUTH)
 
@@ -340,6 +341,16 @@ def get_dossier(request: HttpRequest, code: str) -> Any:
     if not selectors.can_view(request.user, dossier):
         raise PermissionDenied(_("You may not see this dossier."))
     return dossier_out(dossier, request.user)
+
+
+@router.get(
+    "/{code}/result",
+    response={200: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    operation_id="get_dossier_result",
+)
+def get_dossier_result(request: HttpRequest, code: str) -> Any:
+    """The digitally signed result PDF, for its applicant and authorised officials."""
+    return signed_dossier_result(request, code)
 
 
 @router.get(

@@ -1048,7 +1048,24 @@ def dossier_withdraw(
     return dossier
 
 
+@transaction.atomic
+def dossier_result_released(*, dossier_id: int, actor: Any, document_code: str) -> Dossier:
+    """Called by motcua.signatures.services.result_release: the signed electronic result can
+    now be downloaded by the applicant. A timeline event; the status does not change."""
+    dossier = _lock(Dossier(pk=dossier_id))
+    ctx = _Ctx(actor, timezone.now(), False)
+    _event(
+        dossier,
+        "release_result",
+        ctx,
+        from_status=dossier.status,
+        data={"signed_document": document_code},
+    )
+    return dossier
+
+
 __all__ = [
+    "dossier_result_released",
     "PAUSED_STATUSES",
     "ApplicantInput",
     "ComponentInput",

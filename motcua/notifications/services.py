@@ -29,6 +29,7 @@ KINDS = (
     "extended",
     "result_ready",
     "stopped",
+    "result_released",
 )
 # The issue names these four; the others are sent as well when the applicant left an address.
 REQUIRED_KINDS = ("received", "supplement_requested", "extended", "result_ready")

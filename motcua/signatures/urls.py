@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from motcua.signatures import views
 
 app_name = "signatures"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("verify/", views.verify_upload, name="verify"),
+    path("v/<str:code>/", views.document_verify, name="document"),
+]

@@ -1,0 +1,1 @@
+from motcua.dossiers.tests.conftest import make_procedure, vn, world  # noqa: F401

@@ -1,0 +1,249 @@
+"""Reads for the portal pages: what a procedure page shows, the public tracking view (no
+personal data beyond the masked name), a citizen's dossiers and drafts, and the public
+statistics per receiving unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from motcua.dossiers.enums import Channel, DossierStatus, StepResult
+from motcua.dossiers.models import Dossier, DossierComponent, StepRecord
+from motcua.dossiers.services import classify
+from motcua.feedback.enums import RatingLevel
+from motcua.feedback.selectors import rating_shares_by_unit
+from motcua.organisations.models import Organisation
+from motcua.portal.models import Draft, DraftStatus
+from motcua.procedures.models import Fee, ProcedureCase, ProcedureVersion, TimeLimit
+from motcua.procedures.selectors import procedure_version_prefetch
+
+S = DossierStatus
+
+
+# --- procedures --------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseView:
+    case: ProcedureCase | None
+    papers: list[Any]
+    time_limits: list[TimeLimit]
+    fees: list[Fee]
+
+
+def procedure_page(version: ProcedureVersion) -> dict[str, Any]:
+    """Everything the procedure page shows, with the per-case papers, times and fees."""
+    version = procedure_version_prefetch().get(pk=version.pk)
+    cases = sorted(version.cases.all(), key=lambda c: (c.order, c.pk))
+    limits = list(version.time_limits.all())
+    fees = sorted(version.fees.all(), key=lambda f: (f.order, f.pk))
+    views: list[CaseView] = []
+    choices: list[ProcedureCase | None] = [*cases] or [None]
+    for case in choices:
+        case_id = case.pk if case is not None else None
+        views.append(
+            CaseView(
+                case=case,
+                papers=sorted(case.papers.all(), key=lambda p: (p.order, p.pk)) if case else [],
+                time_limits=[t for t in limits if t.case_id == case_id],
+                fees=[f for f in fees if f.case_id == case_id],
+            )
+        )
+    return {
+        "version": version,
+        "cases": views,
+        "general_limits": [t for t in limits if t.case_id is None],
+        "general_fees": [f for f in fees if f.case_id is None],
+        "fields": list(version.fields.all()),
+        "receiving": list(version.receiving_organisations.all()),
+        "implementing": list(version.implementing_organisations.all()),
+    }
+
+
+# --- public tracking ---------------------------------------------------------------------------
+
+
+@dataclass
+class TrackingView:
+    code: str
+    status: str
+    status_label: str
+    procedure_name: str
+    procedure_code: str
+    receiving_unit: str
+    current_unit: str
+    applicant: str
+    submitted_at: dt.datetime | None
+    received_at: dt.datetime | None
+    due_at: dt.datetime | None
+    appointment_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    delivered_at: dt.datetime | None
+    steps: list[dict[str, Any]] = field(default_factory=list)
+
+
+def tracking_view(dossier: Dossier) -> TrackingView:
+    """The public face of a dossier: status, times, steps and the masked applicant name."""
+    steps = [
+        {
+            "order": s.order,
+            "name": s.name,
+            "unit": s.organisation.name,
+            "started_at": s.started_at,
+            "due_at": s.due_at,
+            "ended_at": s.ended_at,
+            "result": s.result,
+            "result_label": StepResult(s.result).label if s.result else "",
+            "current": dossier.current_step_id == s.pk and s.ended_at is None,
+        }
+        for s in StepRecord.objects.filter(dossier=dossier).select_related("organisation")
+    ]
+    return TrackingView(
+        code=dossier.code,
+        status=dossier.status,
+        status_label=str(S(dossier.status).label),
+        procedure_name=dossier.procedure_version.name,
+        procedure_code=dossier.procedure_version.procedure.code,
+        receiving_unit=dossier.receiving_unit.name,
+        current_unit=dossier.current_unit.name,
+        applicant=dossier.applicant.masked_name,
+        submitted_at=dossier.submitted_at,
+        received_at=dossier.received_at,
+        due_at=dossier.due_at,
+        appointment_at=dossier.appointment_at,
+        ended_at=dossier.ended_at,
+        delivered_at=dossier.delivered_at,
+        steps=steps,
+    )
+
+
+# --- my dossiers -------------------------------------------------------------------------------
+
+
+def dossier_list_for_owner(user: Any) -> QuerySet[Dossier]:
+    return (
+        Dossier.objects.filter(owner=user)
+        .select_related("procedure_version", "procedure_version__procedure", "receiving_unit")
+        .order_by("-created_at", "-id")
+    )
+
+
+def draft_list_open(user: Any) -> QuerySet[Draft]:
+    return (
+        Draft.objects.filter(user=user, status=DraftStatus.OPEN)
+        .select_related("procedure", "procedure__current_version")
+        .order_by("-updated_at")
+    )
+
+
+def dossier_components_for_owner(dossier: Dossier) -> QuerySet[DossierComponent]:
+    return DossierComponent.objects.filter(dossier=dossier).order_by("id")
+
+
+def dossier_get_for_owner(code: str, user: Any) -> Dossier | None:
+    return (
+        Dossier.objects.filter(code=code, owner_id=getattr(user, "pk", None))
+        .select_related(
+            "procedure_version",
+            "procedure_version__procedure",
+            "applicant",
+            "receiving_unit",
+            "current_unit",
+            "case",
+        )
+        .prefetch_related(Prefetch("components"))
+        .first()
+    )
+
+
+# --- statistics --------------------------------------------------------------------------------
+
+RESOLVED = (S.RESULT_READY, S.DELIVERED)
+
+
+@dataclass
+class UnitFigures:
+    unit: Organisation
+    resolved: int = 0
+    early: int = 0
+    on_time: int = 0
+    late: int = 0
+    online: int = 0
+    ratings: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def in_time(self) -> int:
+        return self.early + self.on_time
+
+    @property
+    def on_time_percent(self) -> float | None:
+        return round(100 * self.in_time / self.resolved, 1) if self.resolved else None
+
+    @property
+    def rating_total(self) -> int:
+        return int(self.ratings.get("total", 0))
+
+    def rating_percent(self, level: str) -> float | None:
+        total = self.rating_total
+        return round(100 * self.ratings.get(level, 0) / total, 1) if total else None
+
+    @property
+    def rating_rows(self) -> list[tuple[str, str, int, float | None]]:
+        return [
+            (level, str(label), self.ratings.get(level, 0), self.rating_percent(level))
+            for level, label in RatingLevel.choices
+        ]
+
+
+def _bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(date_from, dt.time.min, tzinfo=tz),
+        dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+    )
+
+
+def statistics_by_unit(date_from: dt.date, date_to: dt.date) -> list[UnitFigures]:
+    """Per receiving unit, dossiers resolved in [from, to] (result ready or delivered, by the end
+    of processing) classified by the calendar-date rule of DOMAIN §4 (a dossier with more than
+    one supplement request counts as late, §3), and the shares of the ratings given then."""
+    start, end = _bounds(date_from, date_to)
+    rows = Dossier.objects.filter(
+        status__in=RESOLVED, ended_at__gte=start, ended_at__lt=end
+    ).values_list("receiving_unit_id", "ended_at", "due_at", "supplement_count", "channel")
+    figures: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for unit_id, ended, due, supplements, channel in rows:
+        bucket = figures[unit_id]
+        bucket["resolved"] += 1
+        if channel == Channel.ONLINE:
+            bucket["online"] += 1
+        result: str
+        if supplements > 1:
+            result = StepResult.LATE
+        elif due is None or ended is None:
+            result = StepResult.ON_TIME  # no statutory time: nothing to be late against
+        else:
+            result = classify(ended, due)
+        bucket[str(result)] += 1
+    ratings = rating_shares_by_unit(date_from=date_from, date_to=date_to)
+    unit_ids = set(figures) | set(ratings)
+    units = {u.pk: u for u in Organisation.objects.filter(pk__in=unit_ids)}
+    out = [
+        UnitFigures(
+            unit=units[pk],
+            resolved=figures[pk]["resolved"] if pk in figures else 0,
+            early=figures[pk][StepResult.EARLY] if pk in figures else 0,
+            on_time=figures[pk][StepResult.ON_TIME] if pk in figures else 0,
+            late=figures[pk][StepResult.LATE] if pk in figures else 0,
+            online=figures[pk]["online"] if pk in figures else 0,
+            ratings=ratings.get(pk, {}),
+        )
+        for pk in unit_ids
+        if pk in units
+    ]
+    return sorted(out, key=lambda f: (-f.resolved, f.unit.name))

@@ -1,0 +1,695 @@
+"""Signed documents through the one-stop flow (DOMAIN §3, §8, §10): every write is here.
+
+    signed_document_create      a result (rendered or uploaded), a receipt, a form or a
+                                separate attachment, with its verification QR code (draft)
+    document_sign_personal      the leader's signature            draft → person_signed
+    document_sign_organisation  the organisation's, by its clerk  person_signed → org_signed
+                                (separate attachments: draft → org_signed)
+    signed_document_release     the applicant may now download it org_signed → released
+    result_release              the same, for a dossier's result
+    signed_document_revoke / signed_document_replace   the issuer withdraws or supersedes it
+
+Each service locks the document, checks permission (policies), checks the transition, writes
+the new revision (file + SHA-256), records an audit record and defers side effects to
+on_commit. `signing_credential_register` records where an official's or organisation's key is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.accounts.enums import Role
+from motcua.core.audit import audit_record
+from motcua.core.errors import Conflict, ValidationFailed
+from motcua.core.text import nfc
+from motcua.dossiers.enums import DossierStatus
+from motcua.dossiers.models import Dossier
+from motcua.organisations.models import Organisation
+from motcua.signatures import config, images, policies, signing, transitions
+from motcua.signatures.backends import SignerBackend, backend_for_credential
+from motcua.signatures.enums import BackendKind, DocumentAction, DocumentKind, DocumentState
+from motcua.signatures.models import DocumentRevision, SignedDocument, SigningCredential
+
+FIELD_PERSON = "motcua-person"
+FIELD_ORGANISATION = "motcua-organisation"
+DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+# Printed in the document (its language is Vietnamese, like the forms'), not interface text.
+QR_CAPTION = "Quét mã để kiểm tra chữ ký số:\n{url}"
+REASON_PERSON = "Người có thẩm quyền ký"
+REASON_ORGANISATION = "Cơ quan, tổ chức ban hành ký số"
+CLOSED_DOSSIER = frozenset({DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED})
+
+S = DocumentState
+A = DocumentAction
+
+
+def public_verification_url(code: str) -> str:
+    """The public page a document's QR code opens (settings.MOTCUA_PUBLIC_BASE_URL)."""
+    from django.urls import reverse
+
+    base = str(getattr(settings, "MOTCUA_PUBLIC_BASE_URL", "") or DEFAULT_PUBLIC_BASE_URL)
+    return base.rstrip("/") + reverse("signatures:document", args=[code])
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _pdf_bytes(pdf: Any, field: str = "file") -> bytes:
+    limit = int(getattr(settings, "MOTCUA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+    if isinstance(pdf, bytes | bytearray):
+        data = bytes(pdf)
+    else:
+        size = getattr(pdf, "size", None)
+        if size is not None and size > limit:
+            raise ValidationFailed(
+                _("The file is too large."), code="file_too_large", fields={field: _("too large")}
+            )
+        if hasattr(pdf, "seek"):
+            pdf.seek(0)
+        data = b"".join(pdf.chunks()) if hasattr(pdf, "chunks") else pdf.read()
+    if len(data) > limit:
+        raise ValidationFailed(
+            _("The file is too large."), code="file_too_large", fields={field: _("too large")}
+        )
+    try:
+        signing.reader_for(data)
+    except signing.PdfInputError as exc:
+        raise ValidationFailed(
+            _("The file is not a PDF document that can be signed."),
+            code="not_a_pdf",
+            fields={field: str(exc)},
+        ) from exc
+    return data
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _lock(document: SignedDocument) -> SignedDocument:
+    return (
+        SignedDocument.objects.select_for_update(of=("self",))
+        .select_related("organisation", "dossier", "parent", "signer")
+        .get(pk=document.pk)
+    )
+
+
+def _user_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _display_name(user: Any) -> str:
+    return nfc(str(getattr(user, "full_name", "") or user))
+
+
+def _revision_add(
+    document: SignedDocument, data: bytes, *, state: str, actor: Any
+) -> DocumentRevision:
+    last = document.revisions.aggregate(last=Max("number"))["last"] or 0
+    revision = DocumentRevision(
+        document=document,
+        number=last + 1,
+        state=state,
+        sha256=_sha256(data),
+        size=len(data),
+        actor=_user_or_none(actor),
+    )
+    revision.file.save(f"{revision.number:02d}-{state}.pdf", ContentFile(data), save=False)
+    revision.save()
+    # Assign the name (not .file.name): a FieldFile opened before keeps its old file handle.
+    document.file = revision.file.name
+    document.sha256 = revision.sha256
+    return revision
+
+
+def _read(document: SignedDocument) -> bytes:
+    with document.file.open("rb") as fh:
+        data = fh.read()
+    if _sha256(data) != document.sha256:
+        raise Conflict(
+            _("The stored file of this document does not match its recorded digest."),
+            code="file_tampered",
+        )
+    return data
+
+
+def _audit(action: str, document: SignedDocument, actor: Any, before: str, **extra: Any) -> None:
+    audit_record(
+        action=f"signed_document_{action}",
+        obj=document,
+        actor=actor,
+        changes={"state": [before or None, document.state], "sha256": document.sha256, **extra},
+    )
+
+
+def _ensure_certificate_current(backend: SignerBackend) -> None:
+    cert = backend.certificate
+    validity = cert["tbs_certificate"]["validity"]
+    now = timezone.now()
+    if not (validity["not_before"].native <= now <= validity["not_after"].native):
+        raise ValidationFailed(
+            _("The signing certificate is not valid at this time (expired or not yet valid)."),
+            code="certificate_not_current",
+        )
+
+
+def _place(organisation: Organisation) -> str:
+    from motcua.dossiers.printing.layout import place_name
+
+    return place_name(organisation)
+
+
+# --- credentials --------------------------------------------------------------------------------
+
+
+def credential_for_user(user: Any) -> SigningCredential:
+    credential = (
+        SigningCredential.objects.filter(user=user, active=True).order_by("-created_at").first()
+    )
+    if credential is None:
+        raise ValidationFailed(
+            _("No signing certificate is configured for you."), code="no_signing_credential"
+        )
+    return credential
+
+
+def credential_for_organisation(organisation: Organisation) -> SigningCredential:
+    """The organisation's own credential, else the nearest ancestor's (a commune's service
+    centre issues papers under the commune's seal)."""
+    chain = [organisation.pk, *reversed(organisation.ancestors_ids())]
+    credentials = {
+        c.organisation_id: c
+        for c in SigningCredential.objects.filter(organisation_id__in=chain, active=True)
+        .select_related("organisation")
+        .order_by("created_at")
+    }
+    for pk in chain:
+        if pk in credentials:
+            return credentials[pk]
+    raise ValidationFailed(
+        _("No signing certificate is configured for %(org)s.") % {"org": organisation.name},
+        code="no_signing_credential",
+    )
+
+
+def _image(credential: SigningCredential | None) -> bytes | None:
+    if credential is None or not credential.image:
+        return None
+    with credential.image.open("rb") as fh:
+        return bytes(fh.read())
+
+
+@transaction.atomic
+def signing_credential_register(
+    *,
+    actor: Any = None,
+    backend: str,
+    location: str,
+    user: Any = None,
+    organisation: Organisation | None = None,
+    key_label: str = "",
+    secret_ref: str = "",
+    certificate_pem: str = "",
+    image_png: bytes | None = None,
+    image_width_mm: float | None = None,
+    options: dict[str, Any] | None = None,
+) -> SigningCredential:
+    """Record (and make active) where the key of `user` or `organisation` is. The previous
+    active credential of the same owner is deactivated. From the command line `actor` may be
+    None; from the web or the API only an administrator of the organisation may do this."""
+    from motcua.accounts import policies as account_policies
+
+    if (user is None) == (organisation is None):
+        raise ValidationFailed(_("A credential belongs to one official or one organisation."))
+    if backend not in BackendKind.values:
+        raise ValidationFailed(_("Unknown signing back-end."), fields={"backend": backend})
+    if actor is not None:
+        account_policies.ensure_can_administer(actor, organisation or user.organisation)
+    credential = SigningCredential(
+        user=user,
+        organisation=organisation,
+        backend=backend,
+        location=location,
+        key_label=key_label,
+        secret_ref=secret_ref,
+        options=options or {},
+        certificate_pem=certificate_pem,
+    )
+    if image_width_mm is not None:
+        credential.image_width_mm = image_width_mm
+    if not certificate_pem and backend != BackendKind.REMOTE:
+        certificate_pem = _certificate_pem_of(credential)
+        credential.certificate_pem = certificate_pem
+    if certificate_pem:
+        from cryptography import x509
+
+        cert = x509.load_pem_x509_certificate(certificate_pem.encode())
+        credential.fingerprint_sha256 = hashlib.sha256(cert.public_bytes(_der())).hexdigest()
+        credential.subject = cert.subject.rfc4514_string()[:500]
+        credential.not_after = cert.not_valid_after_utc
+    owner = {"user": user} if user is not None else {"organisation": organisation}
+    for previous in SigningCredential.objects.select_for_update().filter(active=True, **owner):
+        previous.active = False
+        previous.save(update_fields=["active"])  # audited (apps.py registers the model)
+    if image_png is not None:
+        slug = f"user-{user.pk}" if user is not None else f"org-{getattr(organisation, 'pk', '')}"
+        name = f"{slug}-{_sha256(image_png)[:12]}.png"
+        credential.image.save(name, ContentFile(image_png), save=False)
+    credential.save()  # audited (apps.py registers the model)
+    return credential
+
+
+def _der() -> Any:
+    from cryptography.hazmat.primitives import serialization
+
+    return serialization.Encoding.DER
+
+
+def _certificate_pem_of(credential: SigningCredential) -> str:
+    """The certificate from the key's own store (PKCS#12 file or token)."""
+    from asn1crypto import pem
+
+    backend = backend_for_credential(credential)
+    try:
+        der = backend.certificate.dump()
+    finally:
+        backend.close()
+    return pem.armor("CERTIFICATE", der).decode()
+
+
+# --- create -------------------------------------------------------------------------------------
+
+
+def _default_signer(organisation: Organisation, actor: Any) -> Any:
+    """The designated signer: the actor when they lead the organisation, else its only leader
+    (none when there are several: any of them may sign)."""
+    if policies.can_lead(actor, organisation):
+        return actor
+    from motcua.accounts.models import User
+
+    leaders = list(
+        User.objects.filter(
+            organisation=organisation, role_assignments__role=Role.LEADER, is_active=True
+        ).order_by("id")[:2]
+    )
+    return leaders[0] if len(leaders) == 1 else None
+
+
+def _split_number(number_notation: str) -> tuple[str, str]:
+    number_notation = nfc(number_notation.strip())
+    if "/" in number_notation:
+        number, notation = number_notation.split("/", 1)
+        return number.strip(), notation.strip()
+    return "", number_notation
+
+
+@transaction.atomic
+def signed_document_create(
+    *,
+    actor: Any,
+    kind: str,
+    dossier: Dossier | None = None,
+    organisation: Organisation | None = None,
+    pdf: Any = None,
+    form: str = "",
+    title: str = "",
+    number_notation: str = "",
+    paragraphs: list[str] | None = None,
+    signer: Any = None,
+    parent: SignedDocument | None = None,
+) -> SignedDocument:
+    """A new document to sign (state draft), with the QR code of its verification page.
+
+    The PDF is `pdf` (bytes or an uploaded file) or, without it: for a result, rendered from
+    the result template; for a receipt, form 01 of `dossier`; for a form, form `form`. The
+    issuing organisation defaults to the dossier's processing unit (results) or receiving
+    unit (receipts and forms), or the main document's (attachments).
+    """
+    if kind not in DocumentKind.values:
+        raise ValidationFailed(_("Unknown document kind."), fields={"kind": kind})
+    if kind == DocumentKind.ATTACHMENT:
+        if parent is None:
+            raise ValidationFailed(
+                _("A separate attachment needs its main document."),
+                fields={"parent": _("required")},
+            )
+        if pdf is None:
+            raise ValidationFailed(_("Attach the PDF file."), fields={"file": _("required")})
+        organisation = organisation or parent.organisation
+        dossier = dossier or parent.dossier
+    if organisation is None:
+        if dossier is None:
+            raise ValidationFailed(
+                _("Name the issuing organisation."), fields={"organisation": _("required")}
+            )
+        organisation = (
+            dossier.processing_unit if kind == DocumentKind.RESULT else dossier.receiving_unit
+        )
+    policies.ensure_can_create(actor, organisation)
+    if dossier is not None and dossier.status in CLOSED_DOSSIER and kind == DocumentKind.RESULT:
+        raise Conflict(_("This dossier was closed without a result."), code="dossier_closed")
+    if signer is None and kind != DocumentKind.ATTACHMENT:
+        signer = _default_signer(organisation, actor)
+    data = _initial_pdf(
+        kind=kind,
+        dossier=dossier,
+        organisation=organisation,
+        pdf=pdf,
+        form=form,
+        title=title,
+        number_notation=number_notation,
+        paragraphs=paragraphs,
+        signer=signer,
+    )
+    number, notation = _split_number(number_notation)
+    document = SignedDocument(
+        kind=kind,
+        dossier=dossier,
+        organisation=organisation,
+        parent=parent,
+        title=nfc(title.strip())[:500],
+        code_number=number[:16],
+        code_notation=notation[:64],
+        signer=signer,
+        created_by=_user_or_none(actor),
+    )
+    url = public_verification_url(document.verification_code)
+    data = signing.verification_qr_add(data, url=url, caption=QR_CAPTION.format(url=url))
+    document.sha256 = _sha256(data)
+    document.save()
+    _revision_add(document, data, state=S.DRAFT, actor=actor)
+    document.save(update_fields=["file", "sha256", "updated_at"])
+    _audit("create", document, actor, "", kind=kind, dossier=dossier.code if dossier else None)
+    return document
+
+
+def _initial_pdf(
+    *,
+    kind: str,
+    dossier: Dossier | None,
+    organisation: Organisation,
+    pdf: Any,
+    form: str,
+    title: str,
+    number_notation: str,
+    paragraphs: list[str] | None,
+    signer: Any,
+) -> bytes:
+    if pdf is not None:
+        return _pdf_bytes(pdf)
+    if kind == DocumentKind.RESULT:
+        from motcua.signatures.rendering import render_result_pdf
+
+        return render_result_pdf(
+            organisation=organisation,
+            title=title or (dossier.procedure_version.result_name if dossier else ""),
+            number_notation=_formatted_number(number_notation),
+            paragraphs=paragraphs,
+            dossier=dossier,
+            signer_name=_display_name(signer) if signer is not None else "",
+            position=(getattr(signer, "position", "") or "") if signer is not None else "",
+        )
+    if dossier is None:
+        raise ValidationFailed(_("Attach the PDF file."), fields={"file": _("required")})
+    from motcua.dossiers.printing import render_form
+
+    number = form or ("01" if kind == DocumentKind.RECEIPT else "")
+    if not number:
+        raise ValidationFailed(_("Name the form to sign."), fields={"form": _("required")})
+    return render_form(dossier, number)
+
+
+def _formatted_number(number_notation: str) -> str:
+    number, notation = _split_number(number_notation)
+    probe = SignedDocument(code_number=number, code_notation=notation)
+    return probe.number_notation
+
+
+# --- sign ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_sign_personal(
+    *, document: SignedDocument, actor: Any, backend: SignerBackend | None = None
+) -> SignedDocument:
+    """The leader's signature: their signature image between the position and the name.
+
+    `backend` defaults to the actor's active SigningCredential.
+    """
+    document = _lock(document)
+    policies.ensure_can_sign_personal(actor, document)
+    before = document.state
+    after = transitions.check(document.kind, document.state, A.SIGN_PERSONAL)
+    credential = None
+    own_backend = backend is None
+    if backend is None:
+        credential = credential_for_user(actor)
+        backend = backend_for_credential(credential)
+    try:
+        _ensure_certificate_current(backend)
+        name = _display_name(actor)
+        data = _read(document)
+        image = _image(credential) or images.signature_png(name)
+        box = signing.person_box(data, signer_name=name)
+        appearance = signing.person_appearance(box, image)
+        when = signing.signing_time_now()
+        signed = signing.pdf_sign(
+            data,
+            backend=backend,
+            field_name=FIELD_PERSON,
+            appearance=appearance,
+            signing_time=when,
+            timestamper=config.timestamper(),
+            reason=REASON_PERSON,
+            location=_place(document.organisation),
+            signer_name=name,
+        )
+        fingerprint = backend.certificate.sha256.hex()
+    finally:
+        if own_backend:
+            backend.close()
+    drawn = appearance.widgets[0].box
+    document.person_box = [drawn.page, drawn.x0, drawn.y0, drawn.x1, drawn.y1]
+    _revision_add(document, signed, state=after, actor=actor)
+    document.state = after
+    document.person_signed_at = when
+    document.person_signed_by = actor
+    document.save(
+        update_fields=[
+            "state",
+            "file",
+            "sha256",
+            "person_box",
+            "person_signed_at",
+            "person_signed_by",
+            "updated_at",
+        ]
+    )
+    _audit("sign_personal", document, actor, before, certificate=fingerprint)
+    return document
+
+
+@transaction.atomic
+def document_sign_organisation(*, document: SignedDocument, actor: Any) -> SignedDocument:
+    """The organisation's signature, applied by its clerk with the organisation's key: the
+    seal over the left third of the signer's image and the information box top right of
+    page 1 (a separate attachment: the box only, with the main document's number)."""
+    document = _lock(document)
+    policies.ensure_can_sign_organisation(actor, document)
+    before = document.state
+    after = transitions.check(document.kind, document.state, A.SIGN_ORGANISATION)
+    is_attachment = document.kind == DocumentKind.ATTACHMENT
+    if is_attachment:
+        parent = document.parent
+        if parent is None or parent.state not in (S.PERSON_SIGNED, S.ORG_SIGNED, S.RELEASED):
+            raise Conflict(
+                _("Sign the main document before its attachments."), code="main_document_unsigned"
+            )
+    credential = credential_for_organisation(document.organisation)
+    issuer = credential.organisation or document.organisation
+    backend = backend_for_credential(credential)
+    try:
+        _ensure_certificate_current(backend)
+        data = _read(document)
+        when = signing.signing_time_now()
+        if is_attachment and document.parent is not None:
+            main = document.parent
+            lines = [main.number_notation or main.title or main.verification_code]
+            appearance = signing.organisation_appearance(
+                data, lines=[*lines, signing.iso_time(when)]
+            )
+        else:
+            seal_png = _image(credential) or images.seal_png(issuer.name)
+            appearance = signing.organisation_appearance(
+                data,
+                lines=[issuer.name, signing.iso_time(when)],
+                seal_png=seal_png,
+                seal=signing.seal_box(_person_box(document, data), credential.image_width_mm),
+            )
+        signed = signing.pdf_sign(
+            data,
+            backend=backend,
+            field_name=FIELD_ORGANISATION,
+            appearance=appearance,
+            signing_time=when,
+            timestamper=config.timestamper(),
+            reason=REASON_ORGANISATION,
+            location=_place(issuer),
+            signer_name=issuer.name,
+        )
+        fingerprint = backend.certificate.sha256.hex()
+    finally:
+        backend.close()
+    _revision_add(document, signed, state=after, actor=actor)
+    document.state = after
+    document.org_signed_at = when
+    document.org_signed_by = actor
+    document.save(
+        update_fields=["state", "file", "sha256", "org_signed_at", "org_signed_by", "updated_at"]
+    )
+    _audit("sign_organisation", document, actor, before, certificate=fingerprint)
+    return document
+
+
+def _person_box(document: SignedDocument, data: bytes) -> signing.Box:
+    if document.person_box:
+        page, x0, y0, x1, y1 = document.person_box
+        return signing.Box(int(page), float(x0), float(y0), float(x1), float(y1))
+    signer = document.person_signed_by or document.signer
+    return signing.person_box(data, signer_name=_display_name(signer) if signer else "")
+
+
+# --- release, revoke, replace -------------------------------------------------------------------
+
+
+@transaction.atomic
+def signed_document_release(*, document: SignedDocument, actor: Any) -> SignedDocument:
+    """Make an organisation-signed document available to the applicant (with its attachments)."""
+    document = _lock(document)
+    policies.ensure_can_release(actor, document)
+    if document.kind == DocumentKind.ATTACHMENT:
+        raise Conflict(
+            _("Attachments are released with their main document."), code="attachment_release"
+        )
+    if document.dossier is not None and document.dossier.status in CLOSED_DOSSIER:
+        raise Conflict(_("This dossier was closed without a result."), code="dossier_closed")
+    before = document.state
+    document.state = transitions.check(document.kind, document.state, A.RELEASE)
+    now = timezone.now()
+    document.released_at = now
+    document.save(update_fields=["state", "released_at", "updated_at"])
+    for attachment in document.attachments.select_for_update().filter(state=S.ORG_SIGNED):
+        attachment.state = S.RELEASED
+        attachment.released_at = now
+        attachment.save(update_fields=["state", "released_at", "updated_at"])
+        _audit("release", attachment, actor, S.ORG_SIGNED)
+    _audit("release", document, actor, before)
+    if document.dossier_id is not None:
+        _after_release(document, actor)
+    return document
+
+
+@transaction.atomic
+def result_release(*, document: SignedDocument, actor: Any) -> SignedDocument:
+    """Release a dossier's signed result: only now can the applicant download it."""
+    if document.kind != DocumentKind.RESULT:
+        raise Conflict(_("This document is not a result."), code="not_a_result")
+    return signed_document_release(document=document, actor=actor)
+
+
+def _after_release(document: SignedDocument, actor: Any) -> None:
+    """Tell the applicant (on commit), and let the dossier record it when it knows how."""
+    from motcua.dossiers import services as dossier_services
+
+    dossier_id = document.dossier_id
+    if dossier_id is None:  # pragma: no cover - the caller checks
+        return
+    hook = getattr(dossier_services, "dossier_result_released", None)
+    if hook is not None:
+        hook(dossier_id=dossier_id, actor=actor, document_code=document.verification_code)
+
+    def notify() -> None:
+        from motcua.notifications.services import notification_queue_for_dossier
+
+        notification_queue_for_dossier(dossier_id=dossier_id, kind="result_released")
+
+    transaction.on_commit(notify)
+
+
+@transaction.atomic
+def signed_document_revoke(*, document: SignedDocument, actor: Any, reason: str) -> SignedDocument:
+    """The issuing organisation withdraws an issued document; its verification page says so."""
+    document = _lock(document)
+    policies.ensure_can_revoke(actor, document)
+    reason = _require_reason(reason)
+    before = document.state
+    document.state = transitions.check(document.kind, document.state, A.REVOKE)
+    document.revoked_at = timezone.now()
+    document.revocation_reason = reason
+    document.save(update_fields=["state", "revoked_at", "revocation_reason", "updated_at"])
+    _audit("revoke", document, actor, before, reason=reason)
+    return document
+
+
+@transaction.atomic
+def signed_document_replace(
+    *, document: SignedDocument, actor: Any, replacement: SignedDocument, reason: str
+) -> SignedDocument:
+    """`replacement` (issued by the same organisation) supersedes `document`."""
+    document = _lock(document)
+    policies.ensure_can_revoke(actor, document)
+    reason = _require_reason(reason)
+    replacement = SignedDocument.objects.get(pk=replacement.pk)
+    if replacement.pk == document.pk or replacement.organisation_id != document.organisation_id:
+        raise ValidationFailed(
+            _("The replacement must be another document of the same organisation."),
+            fields={"replacement": _("invalid")},
+        )
+    if replacement.state not in transitions.ISSUED:
+        raise Conflict(
+            _("The replacement must be signed by the organisation first."),
+            code="replacement_unsigned",
+        )
+    before = document.state
+    document.state = transitions.check(document.kind, document.state, A.REPLACE)
+    document.replaced_by = replacement
+    document.revoked_at = timezone.now()
+    document.revocation_reason = reason
+    document.save(
+        update_fields=["state", "replaced_by", "revoked_at", "revocation_reason", "updated_at"]
+    )
+    _audit(
+        "replace", document, actor, before, reason=reason, replaced_by=replacement.verification_code
+    )
+    return document
+
+
+def _require_reason(reason: str) -> str:
+    if not reason or not reason.strip():
+        raise ValidationFailed(_("A reason is required."), fields={"reason": _("required")})
+    return nfc(reason.strip())
+
+
+__all__ = [
+    "FIELD_ORGANISATION",
+    "FIELD_PERSON",
+    "credential_for_organisation",
+    "credential_for_user",
+    "document_sign_organisation",
+    "document_sign_personal",
+    "public_verification_url",
+    "result_release",
+    "signed_document_create",
+    "signed_document_release",
+    "signed_document_replace",
+    "signed_document_revoke",
+    "signing_credential_register",
+]

@@ -1,0 +1,485 @@
+"""Verifying signed PDF files (Decree 68/2024 Art. 29–32; DOMAIN §10). No database.
+
+For each signature: whether the signed bytes are intact and the signature value correct; the
+chain to the configured trust roots (`config.trust_roots`) and key usage; revocation when
+revocation information can be had (configured CRLs, CRLs/OCSP responses embedded in the file,
+or fetched when allowed) — otherwise "not checked"; whether the document was changed after it
+(pyHanko's coverage and difference analysis); which signature is the person's and which the
+organisation's (`signature_role`). Then one verdict for the file:
+
+- "invalid": a signature does not match the file, its certificate is revoked, the document was
+  changed after a signature, or the file carries no signature;
+- "indeterminate": the signatures match, but a certificate does not chain to a trusted root
+  (or a timestamp cannot be trusted): nothing proves who signed;
+- "valid": everything holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+import logging
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from asn1crypto import x509 as asn1_x509
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from motcua.core.text import fold, nfc
+from motcua.signatures import config
+from motcua.signatures.enums import Revocation, SignatureRole, Verdict
+
+logger = logging.getLogger(__name__)
+
+PERSON_UID_PREFIXES = ("cmnd", "cccd", "hc", "can cuoc", "passport", "ddcn")
+ORGANISATION_UID_PREFIXES = ("mst", "mns", "ma so thue", "ma ngan sach")
+PERSON_FIELD_HINTS = ("person", "personal", "ca nhan", "canhan", "signer")
+ORGANISATION_FIELD_HINTS = (
+    "organisation",
+    "organization",
+    "to chuc",
+    "tochuc",
+    "co quan",
+    "coquan",
+)
+KEY_USAGE = KeyUsageConstraints(key_usage={"non_repudiation", "digital_signature"})
+
+
+@dataclass
+class TimestampReport:
+    time: str
+    authority: str
+    intact: bool
+    trusted: bool
+
+
+@dataclass
+class SignatureReport:
+    field_name: str
+    signer_name: str
+    organisation: str
+    signed_at: str | None
+    intact: bool
+    trusted: bool
+    revocation: str
+    modified_after: bool
+    role: str
+    timestamp: TimestampReport | None
+    valid: bool = False  # the signature value itself (intact says whether the digest matches)
+    problems: list[str] = field(default_factory=list)
+    certificate_subject: str = ""
+    certificate_issuer: str = ""
+    certificate_sha256: str = ""
+
+
+@dataclass
+class VerificationReport:
+    verdict: str
+    reason: str
+    signatures: list[SignatureReport]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The public JSON shape (API, `verify_pdf`)."""
+        return {
+            "verdict": str(self.verdict),
+            "reason": str(self.reason),
+            "signatures": [
+                {
+                    "signer_name": s.signer_name,
+                    "organisation": s.organisation,
+                    "signed_at": s.signed_at,
+                    "intact": s.intact,
+                    "trusted": s.trusted,
+                    "revocation": str(s.revocation),
+                    "modified_after": s.modified_after,
+                    "role": str(s.role),
+                    "timestamp": asdict(s.timestamp) if s.timestamp is not None else None,
+                    "field_name": s.field_name,
+                    "problems": list(s.problems),
+                }
+                for s in self.signatures
+            ],
+        }
+
+    @property
+    def is_valid(self) -> bool:
+        return self.verdict == Verdict.VALID
+
+
+# --- who signed -----------------------------------------------------------------------------
+
+
+def _name_attrs(cert: asn1_x509.Certificate) -> dict[str, str]:
+    attrs: dict[str, str] = {}
+    for rdn in cert.subject.chosen:
+        for attr in rdn:
+            key = attr["type"].native
+            value = attr["value"].native
+            if isinstance(value, str) and key not in attrs:
+                attrs[key] = nfc(value.strip())
+    return attrs
+
+
+def signature_role(cert: asn1_x509.Certificate, field_name: str = "") -> str:
+    """ "person", "organisation" or "unknown", from the certificate's subject the way
+    Vietnamese CAs fill it, the signature field's name as a tie-breaker.
+
+    A personal certificate carries the holder's ID ("CMND:"/"CCCD:" in UID) or a title, given
+    name or surname; an organisation's carries its tax or budget code ("MST:"/"MNS:") or an
+    organizationIdentifier, and names the organisation in CN as in O.
+    """
+    attrs = _name_attrs(cert)
+    uid = fold(attrs.get("user_id", ""))
+    if uid.startswith(PERSON_UID_PREFIXES):
+        return SignatureRole.PERSON
+    if uid.startswith(ORGANISATION_UID_PREFIXES):
+        return SignatureRole.ORGANISATION
+    if any(attrs.get(k) for k in ("title", "given_name", "surname", "pseudonym")):
+        return SignatureRole.PERSON
+    cn, org = fold(attrs.get("common_name", "")), fold(attrs.get("organization_name", ""))
+    if cn and org and cn == org:
+        return SignatureRole.ORGANISATION
+    if attrs.get("organization_identifier"):
+        return SignatureRole.ORGANISATION
+    hint = fold(field_name).replace("_", " ").replace("-", " ")
+    if any(word in hint for word in ORGANISATION_FIELD_HINTS):
+        return SignatureRole.ORGANISATION
+    if any(word in hint for word in PERSON_FIELD_HINTS):
+        return SignatureRole.PERSON
+    return SignatureRole.UNKNOWN
+
+
+def _signer_names(cert: asn1_x509.Certificate) -> tuple[str, str]:
+    attrs = _name_attrs(cert)
+    name = attrs.get("common_name") or cert.subject.human_friendly
+    return name, attrs.get("organization_name", "")
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=dt.UTC)
+    return timezone.localtime(moment).replace(microsecond=0).isoformat()
+
+
+# --- the checks -------------------------------------------------------------------------------
+
+
+def _validation_context(**kwargs: Any) -> ValidationContext:
+    return ValidationContext(
+        trust_roots=config.trust_roots(),
+        crls=config.crls(),
+        allow_fetching=config.revocation_fetch(),
+        revocation_mode="soft-fail",
+        **kwargs,
+    )
+
+
+def _embedded_revinfo(reader: PdfFileReader) -> tuple[list[Any], list[Any]]:
+    """CRLs and OCSP responses in the document security store (PAdES-LT files)."""
+    try:
+        from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+        dss = DocumentSecurityStore.read_dss(reader)
+        return list(dss.crls), list(dss.ocsps)
+    except Exception:  # no DSS, or one we cannot read: no embedded revocation information
+        return [], []
+
+
+def _revocation(
+    status: PdfSignatureStatus,
+    embedded: EmbeddedPdfSignature,
+    revinfo: tuple[list[Any], list[Any]],
+) -> str:
+    if status.revoked:
+        return Revocation.REVOKED
+    if not (status.intact and status.valid and status.validation_path is not None):
+        return Revocation.UNKNOWN  # no path to a trusted root: nothing to check against
+    crls, ocsps = revinfo
+    if not (config.crl_paths() or config.revocation_fetch() or crls or ocsps):
+        return Revocation.NOT_CHECKED
+    from pyhanko_certvalidator import CertificateValidator
+    from pyhanko_certvalidator.errors import PathValidationError, RevokedError
+
+    moment = None
+    ts = status.timestamp_validity
+    if ts is not None and ts.intact and ts.valid:
+        moment = ts.timestamp
+    context = ValidationContext(
+        trust_roots=config.trust_roots(),
+        crls=[*config.crls(), *crls],
+        ocsps=ocsps,
+        allow_fetching=config.revocation_fetch(),
+        # "require": revocation information must be found, whether or not the certificate
+        # names a CRL or OCSP responder ("hard-fail" only checks what it names).
+        revocation_mode="require",
+        best_signature_time=moment,
+        other_certs=list(embedded.other_embedded_certs),
+    )
+    validator = CertificateValidator(embedded.signer_cert, validation_context=context)
+    try:
+        asyncio.run(validator.async_validate_path())
+    except RevokedError:
+        return Revocation.REVOKED
+    except PathValidationError:
+        return Revocation.UNKNOWN
+    except Exception:  # network or parsing trouble: say so, do not guess
+        logger.warning("revocation check failed", exc_info=True)
+        return Revocation.UNKNOWN
+    return Revocation.GOOD
+
+
+def _timestamp(status: PdfSignatureStatus) -> TimestampReport | None:
+    ts = status.timestamp_validity
+    if ts is None:
+        return None
+    authority = ""
+    try:
+        authority = _signer_names(ts.signing_cert)[0]
+    except Exception:  # an unusual TSA certificate: leave the name out
+        authority = ""
+    return TimestampReport(
+        time=_iso(ts.timestamp) or "",
+        authority=authority,
+        intact=bool(ts.intact and ts.valid),
+        trusted=bool(ts.trusted),
+    )
+
+
+def _changed_after(status: PdfSignatureStatus, *, last: bool) -> bool:
+    """Whether anything but signatures (and, after the last one, validation data) was added
+    after this signature."""
+    if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
+        return False
+    if status.coverage != SignatureCoverageLevel.ENTIRE_REVISION:
+        return True
+    level = status.modification_level
+    if level is None or status.docmdp_ok is False:
+        return True
+    allowed = ModificationLevel.LTA_UPDATES if last else ModificationLevel.FORM_FILLING
+    return bool(level > allowed)
+
+
+def _check_one(
+    embedded: EmbeddedPdfSignature, revinfo: tuple[list[Any], list[Any]], *, last: bool
+) -> SignatureReport:
+    cert = embedded.signer_cert
+    name, organisation = _signer_names(cert)
+    role = signature_role(cert, embedded.field_name or "")
+    if role == SignatureRole.ORGANISATION and not organisation:
+        organisation = name
+    context = _validation_context()
+    status = validate_pdf_signature(
+        embedded,
+        signer_validation_context=context,
+        ts_validation_context=_validation_context(),
+        key_usage_settings=KEY_USAGE,
+    )
+    ts = _timestamp(status)
+    signed_at = ts.time if ts is not None and ts.intact else _iso(status.signer_reported_dt)
+    report = SignatureReport(
+        field_name=embedded.field_name or "",
+        signer_name=name,
+        organisation=organisation,
+        signed_at=signed_at,
+        intact=bool(status.intact and status.valid),
+        valid=bool(status.valid),
+        trusted=bool(status.trusted),
+        revocation=_revocation(status, embedded, revinfo),
+        modified_after=_changed_after(status, last=last),
+        role=role,
+        timestamp=ts,
+        certificate_subject=cert.subject.human_friendly,
+        certificate_issuer=cert.issuer.human_friendly,
+        certificate_sha256=cert.sha256.hex(),
+    )
+    if not status.intact:
+        report.problems.append(_("The signed content does not match the document."))
+    elif not status.valid:
+        report.problems.append(_("The signature value is not correct."))
+    if report.revocation == Revocation.REVOKED:
+        report.problems.append(_("The signer's certificate has been revoked."))
+    elif not report.trusted and report.intact:
+        report.problems.append(_("The certificate does not chain to a trusted authority."))
+    if report.modified_after:
+        report.problems.append(_("The document was changed after this signature."))
+    if ts is not None and not (ts.intact and ts.trusted):
+        report.problems.append(_("The timestamp cannot be trusted."))
+    return report
+
+
+def _broken(field_name: str, problem: str) -> SignatureReport:
+    return SignatureReport(
+        field_name=field_name,
+        signer_name="",
+        organisation="",
+        signed_at=None,
+        intact=False,
+        trusted=False,
+        revocation=Revocation.UNKNOWN,
+        modified_after=True,
+        role=SignatureRole.UNKNOWN,
+        timestamp=None,
+        problems=[problem],
+    )
+
+
+def _collect(reader: PdfFileReader) -> tuple[list[EmbeddedPdfSignature], list[SignatureReport]]:
+    """The readable signatures in signing order, and a report for each unreadable one."""
+    try:
+        return list(reader.embedded_regular_signatures), []
+    except Exception:  # one bad signature must not hide the others: read them one by one
+        logger.info("a signature could not be read; reading them one by one", exc_info=True)
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    good: list[EmbeddedPdfSignature] = []
+    broken: list[SignatureReport] = []
+    for fq_name, _value, sig_field in enumerate_sig_fields(reader, filled_status=True):
+        try:
+            emb = EmbeddedPdfSignature(reader, sig_field, fq_name)
+            if emb.sig_object_type == "/Sig":
+                good.append(emb)
+        except Exception:  # a damaged signature container: reported, not raised
+            broken.append(_broken(fq_name, _("The signature cannot be read (damaged file).")))
+    good.sort(key=lambda emb: emb.signed_revision)
+    return good, broken
+
+
+def verify_pdf(data: bytes) -> VerificationReport:
+    """Verify every signature in the PDF file `data` (see the module docstring)."""
+    if not data.lstrip()[:5].startswith(b"%PDF-"):
+        return VerificationReport(Verdict.INVALID, _("The file is not a PDF document."), [])
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        embedded, reports = _collect(reader)
+    except Exception:  # pyHanko cannot even parse it
+        logger.info("unreadable PDF", exc_info=True)
+        return VerificationReport(
+            Verdict.INVALID, _("The file is damaged and cannot be read as a PDF document."), []
+        )
+    revinfo = _embedded_revinfo(reader)
+    for index, emb in enumerate(embedded):
+        try:
+            reports.append(_check_one(emb, revinfo, last=index == len(embedded) - 1))
+        except Exception:  # a malformed signature: report it, keep checking the others
+            logger.info("signature validation failed", exc_info=True)
+            reports.append(
+                _broken(emb.field_name or "", _("The signature cannot be checked (malformed)."))
+            )
+    if reports and embedded:
+        # Changes after the last signature count against every signature before it too.
+        last = reports[-1]
+        if last.modified_after:
+            for report in reports:
+                report.modified_after = True
+    return _judge(reports)
+
+
+def _who(report: SignatureReport) -> str:
+    return report.signer_name or report.field_name or "?"
+
+
+def _judge(reports: list[SignatureReport]) -> VerificationReport:
+    if not reports:
+        return VerificationReport(
+            Verdict.INVALID, _("The document carries no digital signature."), reports
+        )
+    for report in reports:
+        if not report.intact:
+            return VerificationReport(
+                Verdict.INVALID,
+                _("The signature of %(who)s does not match the document: it was altered.")
+                % {"who": _who(report)},
+                reports,
+            )
+    for report in reports:
+        if report.revocation == Revocation.REVOKED:
+            return VerificationReport(
+                Verdict.INVALID,
+                _("The certificate of %(who)s has been revoked.") % {"who": _who(report)},
+                reports,
+            )
+    for report in reports:
+        if report.modified_after:
+            return VerificationReport(
+                Verdict.INVALID,
+                _("The document was changed after it was signed by %(who)s.")
+                % {"who": _who(report)},
+                reports,
+            )
+    for report in reports:
+        if not report.trusted:
+            return VerificationReport(
+                Verdict.INDETERMINATE,
+                _(
+                    "The certificate of %(who)s is not issued by a trusted certification "
+                    "authority: the signer cannot be confirmed."
+                )
+                % {"who": _who(report)},
+                reports,
+            )
+        if report.timestamp is not None and not (
+            report.timestamp.intact and report.timestamp.trusted
+        ):
+            return VerificationReport(
+                Verdict.INDETERMINATE,
+                _("The timestamp on the signature of %(who)s cannot be trusted.")
+                % {"who": _who(report)},
+                reports,
+            )
+    unchecked = any(r.revocation in (Revocation.NOT_CHECKED, Revocation.UNKNOWN) for r in reports)
+    reason = ngettext(
+        "The signature is valid and the document was not changed after signing.",
+        "All %(count)s signatures are valid and the document was not changed after signing.",
+        len(reports),
+    ) % {"count": len(reports)}
+    if unchecked:
+        reason += " " + _("Revocation could not be checked for every certificate.")
+    return VerificationReport(Verdict.VALID, reason, reports)
+
+
+# --- stamp text -------------------------------------------------------------------------------
+
+
+def appearance_text(data: bytes) -> str:
+    """The text shown in the document's annotations (signature stamps), one per line group.
+
+    Signature appearances live in annotation appearance streams, not in the page content
+    (drawing them into the page would change the signed content), so `page.extract_text()`
+    does not see them; this extracts them with pypdf.
+    """
+    import pypdf
+    from pypdf.generic import DictionaryObject, NameObject, StreamObject
+
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    chunks: list[str] = []
+    for page in reader.pages:
+        for annot_ref in page.get("/Annots") or []:
+            annot = annot_ref.get_object()
+            appearance = annot.get("/AP")
+            if not appearance:
+                continue
+            normal = appearance.get_object().get("/N")
+            normal = normal.get_object() if normal is not None else None
+            if not isinstance(normal, StreamObject):
+                continue
+            canvas = pypdf.PageObject.create_blank_page(width=2000, height=2000)
+            canvas[NameObject("/Resources")] = normal.get("/Resources", DictionaryObject())
+            content = StreamObject()
+            content.set_data(normal.get_data())
+            canvas[NameObject("/Contents")] = content
+            text = canvas.extract_text().strip()
+            if text:
+                chunks.append(nfc(text))
+    return "\n".join(chunks)
