@@ -18,7 +18,7 @@ def audit_record_list(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> QuerySet[AuditRecord]:
-    qs = AuditRecord.objects.all().order_by("-seq")
+    qs = AuditRecord.objects.all().order_by("-id")
     filters: dict[str, Any] = {}
     if actor:
         filters["actor_repr__icontains"] = actor

@@ -30,7 +30,7 @@ def _records(org: Organisation) -> list[AuditRecord]:
     return list(
         AuditRecord.objects.filter(
             object_type="organisations.organisation", object_id=str(org.pk)
-        ).order_by("seq")
+        ).order_by("id")
     )
 
 

@@ -162,7 +162,7 @@ def test_process_that_no_longer_fits_is_not_copied(camau: Any) -> None:
         data={"time_limits": [{"channel": 1, "amount": 5, "unit": "working_days"}]},
     )
     assert v2.process_steps.count() == 0
-    record = AuditRecord.objects.filter(action="procedure_version_create").order_by("-seq")[0]
+    record = AuditRecord.objects.filter(action="procedure_version_create").order_by("-id")[0]
     assert record.changes["process_dropped"] == [""]
 
 

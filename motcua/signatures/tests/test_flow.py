@@ -163,7 +163,7 @@ def test_release_records_audit_and_releases_attachments(world, plain_pdf):
     assert attachment.state == DocumentState.RELEASED
     actions = list(
         AuditRecord.objects.filter(object_type="signatures.signeddocument", object_id=str(main.pk))
-        .order_by("seq")
+        .order_by("id")
         .values_list("action", flat=True)
     )
     assert actions == [
