@@ -1065,7 +1065,6 @@ def dossier_result_released(*, dossier_id: int, actor: Any, document_code: str) 
 
 
 __all__ = [
-    "dossier_result_released",
     "PAUSED_STATUSES",
     "ApplicantInput",
     "ComponentInput",
@@ -1082,6 +1081,7 @@ __all__ = [
     "dossier_refuse",
     "dossier_request_payment",
     "dossier_request_supplement",
+    "dossier_result_released",
     "dossier_stop",
     "dossier_supplement",
     "dossier_withdraw",
