@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from motcua.backoffice import views
+from motcua.backoffice import signing_views, views
 
 app_name = "backoffice"
 
@@ -14,6 +14,26 @@ urlpatterns = [
     path("dossiers/<str:code>/", views.dossier_detail, name="dossier"),
     path("dossiers/<str:code>/actions/<slug:action>/", views.dossier_action, name="dossier_action"),
     path("dossiers/<str:code>/files/<int:pk>/", views.dossier_file, name="dossier_file"),
+    path(
+        "dossiers/<str:code>/signatures/",
+        signing_views.signatures_panel,
+        name="signatures",
+    ),
+    path(
+        "dossiers/<str:code>/signatures/new/<slug:kind>/",
+        signing_views.signed_document_new,
+        name="signed_document_new",
+    ),
+    path(
+        "dossiers/<str:code>/signatures/<str:document_code>/file/",
+        signing_views.signed_document_file,
+        name="signed_document_file",
+    ),
+    path(
+        "dossiers/<str:code>/signatures/<str:document_code>/<slug:action>/",
+        signing_views.signed_document_action,
+        name="signed_document_action",
+    ),
     re_path(
         r"^dossiers/(?P<code>[^/]+)/forms/(?P<form>\d{2})\.pdf$",
         views.dossier_form_pdf,

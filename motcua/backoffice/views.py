@@ -699,8 +699,15 @@ def _render_dossier(
         "appointment_differs": bool(
             dossier.appointment_at and dossier.appointment_at != dossier.due_at
         ),
+        "signing": _signing(request.user, dossier),
     }
     return render(request, "backoffice/dossier.html", context, status=status)
+
+
+def _signing(user: Any, dossier: Dossier) -> Any:
+    from motcua.backoffice.signing_views import signing_panel  # it imports this module
+
+    return signing_panel(user, dossier)
 
 
 @official_required

@@ -1,20 +1,37 @@
-"""API v1 for signatures: public verification, and a dossier's signed result (thin)."""
+"""API v1 for signatures (thin): public verification, a dossier's signed result, and for
+officials' machine clients the one-stop signing flow:
+
+    POST /documents                          prepare a dossier's result or receipt (JSON, or
+                                             multipart: the PDF in `file`, the JSON in `data`)
+    POST /documents/{code}/sign-personal     the leader's signature
+    POST /documents/{code}/sign-organisation the organisation's signature (its clerk)
+    POST /documents/{code}/release           release (a result: to its applicant)
+
+Errors have the API's one shape {"error": {...}}: 403 not allowed, 404 unknown, 409 not in
+this state, 422 invalid input.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import json
+from typing import Any, Literal
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile as DjangoUploadedFile
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status
+from pydantic import ValidationError as PydanticValidationError
 
 from motcua.api.auth import AUTH
 from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
-from motcua.signatures import policies, selectors
+from motcua.signatures import policies, selectors, services
+from motcua.signatures.enums import DocumentKind
+from motcua.signatures.models import SignedDocument
 from motcua.signatures.verification import verify_pdf
 
 router = Router(tags=["signatures"])
@@ -147,3 +164,152 @@ def get_dossier_result(request: HttpRequest, code: str) -> FileResponse:
     )
     response["X-Content-SHA256"] = document.sha256
     return response
+
+
+# --- the signing flow, for officials' machine clients --------------------------------------------
+
+
+class DocumentCreateIn(Schema):
+    dossier: str
+    kind: Literal["result", "receipt"]
+    title: str = ""
+    number_notation: str = ""
+    paragraphs: list[str] | None = None
+
+
+class SignedDocumentOut(Schema):
+    verification_code: str
+    kind: str
+    state: str
+    dossier: str | None
+    organisation: str
+    organisation_code: str
+    number_notation: str
+    title: str
+    sha256: str
+    verification_url: str
+    signer: str | None
+    person_signed_at: dt.datetime | None
+    org_signed_at: dt.datetime | None
+    released_at: dt.datetime | None
+
+
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _document_out(document: SignedDocument) -> dict[str, Any]:
+    signer = document.signer
+    return {
+        "verification_code": document.verification_code,
+        "kind": document.kind,
+        "state": document.state,
+        "dossier": document.dossier.code if document.dossier is not None else None,
+        "organisation": document.organisation.name,
+        "organisation_code": document.organisation.agency_code,
+        "number_notation": document.number_notation,
+        "title": document.title,
+        "sha256": document.sha256,
+        "verification_url": services.public_verification_url(document.verification_code),
+        "signer": signer.username if signer is not None else None,
+        "person_signed_at": _local(document.person_signed_at),
+        "org_signed_at": _local(document.org_signed_at),
+        "released_at": _local(document.released_at),
+    }
+
+
+def _create_input(request: HttpRequest) -> tuple[DocumentCreateIn, DjangoUploadedFile | None]:
+    """JSON body, or multipart with the JSON in `data` and the PDF in `file`."""
+    upload = None
+    if (request.content_type or "").startswith("multipart/"):
+        raw: Any = request.POST.get("data", "")
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationFailed(_("Attach the PDF file."), fields={"file": _("required")})
+    else:
+        raw = request.body
+    try:
+        payload = json.loads(raw or b"null")
+    except ValueError as exc:
+        raise ValidationFailed(
+            _("The request body is not valid JSON."), fields={"data": _("invalid JSON")}
+        ) from exc
+    if not isinstance(payload, dict):
+        raise ValidationFailed(
+            _("Some fields are missing or invalid."), fields={"data": _("expected an object")}
+        )
+    try:
+        return DocumentCreateIn.model_validate(payload), upload
+    except PydanticValidationError as exc:
+        fields = {
+            ".".join(str(part) for part in err["loc"]) or "data": str(err["msg"])
+            for err in exc.errors()
+        }
+        raise ValidationFailed(_("Some fields are missing or invalid."), fields=fields) from exc
+
+
+@router.post(
+    "/documents",
+    response={201: SignedDocumentOut, **ERRORS},
+    operation_id="create_signed_document",
+    auth=AUTH,
+)
+def create_signed_document(request: HttpRequest) -> Any:
+    """Prepare the result (from the result template, or the uploaded PDF) or the receipt (form
+    01) of a dossier for signing. JSON: {"dossier", "kind": "result"|"receipt", "title"?,
+    "number_notation"?, "paragraphs"?}; or multipart with the PDF in `file` and that JSON in
+    `data`. 404 for a dossier the caller may not see."""
+    from motcua.dossiers.selectors import dossier_get_for_viewer
+
+    body, upload = _create_input(request)
+    dossier = dossier_get_for_viewer(body.dossier, request.user)
+    document = services.signed_document_create(
+        actor=request.user,
+        kind=body.kind,
+        dossier=dossier,
+        pdf=upload,
+        title=body.title,
+        number_notation=body.number_notation,
+        paragraphs=body.paragraphs,
+    )
+    return Status(201, _document_out(document))
+
+
+@router.post(
+    "/documents/{code}/sign-personal",
+    response={200: SignedDocumentOut, **ERRORS},
+    operation_id="sign_signed_document_personal",
+    auth=AUTH,
+)
+def sign_signed_document_personal(request: HttpRequest, code: str) -> Any:
+    """The leader's (the designated signer's) signature, with their own key."""
+    document = selectors.signed_document_get_by_code(code)
+    return _document_out(services.document_sign_personal(document=document, actor=request.user))
+
+
+@router.post(
+    "/documents/{code}/sign-organisation",
+    response={200: SignedDocumentOut, **ERRORS},
+    operation_id="sign_signed_document_organisation",
+    auth=AUTH,
+)
+def sign_signed_document_organisation(request: HttpRequest, code: str) -> Any:
+    """The organisation's signature, applied by its clerk with the organisation's key."""
+    document = selectors.signed_document_get_by_code(code)
+    return _document_out(services.document_sign_organisation(document=document, actor=request.user))
+
+
+@router.post(
+    "/documents/{code}/release",
+    response={200: SignedDocumentOut, **ERRORS},
+    operation_id="release_signed_document",
+    auth=AUTH,
+)
+def release_signed_document(request: HttpRequest, code: str) -> Any:
+    """Release an organisation-signed document: a result becomes downloadable by its
+    applicant (GET /api/v1/dossiers/{code}/result)."""
+    document = selectors.signed_document_get_by_code(code)
+    if document.kind == DocumentKind.RESULT:
+        document = services.result_release(document=document, actor=request.user)
+    else:
+        document = services.signed_document_release(document=document, actor=request.user)
+    return _document_out(document)

@@ -592,7 +592,7 @@ def signed_document_release(*, document: SignedDocument, actor: Any) -> SignedDo
         attachment.save(update_fields=["state", "released_at", "updated_at"])
         _audit("release", attachment, actor, S.ORG_SIGNED)
     _audit("release", document, actor, before)
-    if document.dossier_id is not None:
+    if document.dossier_id is not None and document.kind == DocumentKind.RESULT:
         _after_release(document, actor)
     return document
 

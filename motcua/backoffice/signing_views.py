@@ -1,0 +1,317 @@
+"""The "Signed documents" panel of the officials' dossier page (DOMAIN §3, §8, §10).
+
+The leader prepares the dossier's result (rendered from the result template, or an uploaded
+PDF) or its receipt (form 01) and signs it personally; the organisation's clerk applies the
+organisation's signature; the result is then released to the applicant. Each document shows its
+state, a download link (for those who may see the dossier) and its public verification link
+and QR code.
+
+Interface only (STYLE): every change goes through `motcua.signatures.services`, which checks
+permission and state again; `motcua.backoffice.permissions` only hides the buttons. A
+DomainError is shown at the top of the page, the form keeps what was typed, nothing is saved.
+
+The dossier page loads the panel with htmx (`GET …/signatures/` with HX-Request answers the
+panel alone); without JavaScript its link opens the same panel as a page of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from motcua.backoffice.permissions import (
+    can_create_signed_document,
+    signed_document_actions_for,
+)
+from motcua.backoffice.views import SummaryItem, _is_htmx, _summary, official_required
+from motcua.core.errors import DomainError
+from motcua.core.qr import qr_svg
+from motcua.dossiers import selectors as dossier_selectors
+from motcua.dossiers.models import Dossier
+from motcua.signatures import selectors, services
+from motcua.signatures.enums import DocumentAction, DocumentKind
+from motcua.signatures.models import SignedDocument
+
+A = DocumentAction
+K = DocumentKind
+
+# URL slug → service action, and the button's label.
+ACTION_SLUGS: dict[str, str] = {
+    "sign-personal": A.SIGN_PERSONAL,
+    "sign-organisation": A.SIGN_ORGANISATION,
+    "release": A.RELEASE,
+}
+ACTION_LABELS: dict[str, Any] = {
+    A.SIGN_PERSONAL: gettext_lazy("Sign (leader)"),
+    A.SIGN_ORGANISATION: gettext_lazy("Apply the organisation's signature"),
+    A.RELEASE: gettext_lazy("Release to the applicant"),
+}
+DONE_MESSAGES: dict[str, Any] = {
+    A.SIGN_PERSONAL: gettext_lazy("You signed %(document)s."),
+    A.SIGN_ORGANISATION: gettext_lazy("The organisation's signature was applied to %(document)s."),
+    A.RELEASE: gettext_lazy("%(document)s was released: the applicant can download it now."),
+}
+CREATE_KINDS = (K.RESULT, K.RECEIPT)
+SOURCE_TEMPLATE = "template"
+SOURCE_UPLOAD = "upload"
+RESULT_FORM_FIELDS = ("file", "title", "number_notation", "paragraphs")
+
+
+class ResultDocumentForm(forms.Form):
+    """The result to sign: rendered from the template (title, number, paragraphs) or a PDF."""
+
+    source = forms.ChoiceField(
+        label=gettext_lazy("Document"),
+        choices=(
+            (SOURCE_TEMPLATE, gettext_lazy("Generate it from the result template")),
+            (SOURCE_UPLOAD, gettext_lazy("Upload a PDF file")),
+        ),
+        initial=SOURCE_TEMPLATE,
+        widget=forms.RadioSelect,
+    )
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=500,
+        required=False,
+        help_text=gettext_lazy("Empty: the procedure's result name."),
+    )
+    number_notation = forms.CharField(
+        label=gettext_lazy("Number and notation"),
+        max_length=80,
+        required=False,
+        help_text=gettext_lazy("For example 12/QĐ-UBND."),
+    )
+    paragraphs = forms.CharField(
+        label=gettext_lazy("Content"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("One paragraph per line. Empty: the template's standard text."),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("PDF file"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "result")
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("source") == SOURCE_UPLOAD and not data.get("file"):
+            self.add_error("file", _("Choose the PDF file to upload."))
+        return data
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        if data["source"] == SOURCE_UPLOAD:
+            return {
+                "pdf": data["file"],
+                "title": data["title"],
+                "number_notation": data["number_notation"],
+            }
+        lines = [line.strip() for line in data["paragraphs"].splitlines()]
+        return {
+            "title": data["title"],
+            "number_notation": data["number_notation"],
+            "paragraphs": [line for line in lines if line] or None,
+        }
+
+
+@dataclass
+class DocumentRow:
+    document: SignedDocument
+    actions: list[tuple[str, str]]  # (URL slug, label)
+    verification_path: str
+    verification_url: str
+    qr: SafeString
+
+
+@dataclass
+class SigningPanel:
+    dossier: Dossier
+    rows: list[DocumentRow]
+    can_create_result: bool
+    can_create_receipt: bool
+    result_form: ResultDocumentForm
+    result_form_open: bool = False
+    summary: list[SummaryItem] = field(default_factory=list)
+
+
+def _slug(action: str) -> str:
+    return next(slug for slug, value in ACTION_SLUGS.items() if value == action)
+
+
+def _row(user: Any, document: SignedDocument) -> DocumentRow:
+    url = services.public_verification_url(document.verification_code)
+    svg = qr_svg(url, size_mm=22, title=_("Verification QR code"), css_class="qr")
+    return DocumentRow(
+        document=document,
+        actions=[
+            (_slug(action), str(ACTION_LABELS[action]))
+            for action in signed_document_actions_for(user, document)
+        ],
+        verification_path=reverse("signatures:document", args=[document.verification_code]),
+        verification_url=url,
+        qr=mark_safe(svg),  # noqa: S308 - generated by segno from our own URL
+    )
+
+
+def signing_panel(
+    user: Any,
+    dossier: Dossier,
+    *,
+    result_form: ResultDocumentForm | None = None,
+    summary: list[SummaryItem] | None = None,
+) -> SigningPanel:
+    """What the panel shows `user` for `dossier` (also for the dossier page's own context)."""
+    documents = list(
+        selectors.signed_document_list_for_dossier(dossier)
+        .exclude(kind=K.ATTACHMENT)
+        .select_related("dossier__receiving_unit", "signer")
+        .order_by("created_at", "id")
+    )
+    return SigningPanel(
+        dossier=dossier,
+        rows=[_row(user, d) for d in documents],
+        can_create_result=can_create_signed_document(user, dossier, K.RESULT, documents),
+        can_create_receipt=can_create_signed_document(user, dossier, K.RECEIPT, documents),
+        result_form=result_form or ResultDocumentForm(),
+        result_form_open=result_form is not None,
+        summary=summary or [],
+    )
+
+
+def _render(
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    result_form: ResultDocumentForm | None = None,
+    error: DomainError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    summary: list[SummaryItem] = []
+    if result_form is not None and result_form.is_bound:
+        summary = _summary(result_form, labels={0: _("Result")})
+    if error is not None and not any(item.text == str(error.message) for item in summary):
+        summary.insert(0, SummaryItem(str(error.message)))
+    panel = signing_panel(request.user, dossier, result_form=result_form, summary=summary)
+    template = (
+        "backoffice/_signing_panel.html" if _is_htmx(request) else "backoffice/_signing_page.html"
+    )
+    return render(request, template, {"dossier": dossier, "signing": panel}, status=status)
+
+
+def _document_for(dossier: Dossier, verification_code: str) -> SignedDocument:
+    document = selectors.signed_document_get_by_code(verification_code)
+    if document.dossier_id != dossier.pk:
+        raise Http404("not a document of this dossier")
+    return document
+
+
+def _back(dossier: Dossier) -> HttpResponse:
+    return redirect(reverse("backoffice:dossier", args=[dossier.code]) + "#signatures")
+
+
+@official_required
+@require_GET
+def signatures_panel(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = dossier_selectors.dossier_get_for_viewer(code, request.user)
+    return _render(request, dossier)
+
+
+@official_required
+@require_POST
+def signed_document_new(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    """Prepare the result (form: template or PDF) or the receipt (form 01) of the dossier."""
+    if kind not in CREATE_KINDS:
+        raise Http404("unknown document kind")
+    dossier = dossier_selectors.dossier_get_for_viewer(code, request.user)
+    form: ResultDocumentForm | None = None
+    arguments: dict[str, Any] = {}
+    if kind == K.RESULT:
+        form = ResultDocumentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return _render(request, dossier, result_form=form, status=422)
+        arguments = form.service_arguments()
+    try:
+        with transaction.atomic():
+            document = services.signed_document_create(
+                actor=request.user, kind=kind, dossier=dossier, **arguments
+            )
+    except DomainError as exc:
+        if form is not None:
+            for key, message in exc.fields.items():
+                if key in RESULT_FORM_FIELDS:
+                    form.add_error(key, message)
+        fresh = dossier_selectors.dossier_get_by_code(dossier.code)
+        return _render(request, fresh, result_form=form, error=exc, status=exc.http_status)
+    messages.success(
+        request,
+        _("%(kind)s prepared: it can now be signed (verification code %(code)s).")
+        % {"kind": document.get_kind_display(), "code": document.verification_code},
+    )
+    return _back(dossier)
+
+
+@official_required
+@require_POST
+def signed_document_action(
+    request: HttpRequest, code: str, document_code: str, action: str
+) -> HttpResponse:
+    """The leader's signature, the organisation's signature, or the release."""
+    if action not in ACTION_SLUGS:
+        raise Http404("unknown action")
+    dossier = dossier_selectors.dossier_get_for_viewer(code, request.user)
+    document = _document_for(dossier, document_code)
+    verb = ACTION_SLUGS[action]
+    try:
+        with transaction.atomic():
+            if verb == A.SIGN_PERSONAL:
+                document = services.document_sign_personal(document=document, actor=request.user)
+            elif verb == A.SIGN_ORGANISATION:
+                document = services.document_sign_organisation(
+                    document=document, actor=request.user
+                )
+            elif document.kind == K.RESULT:
+                document = services.result_release(document=document, actor=request.user)
+            else:
+                document = services.signed_document_release(document=document, actor=request.user)
+    except DomainError as exc:
+        fresh = dossier_selectors.dossier_get_by_code(dossier.code)
+        return _render(request, fresh, error=exc, status=exc.http_status)
+    name = f"{document.get_kind_display()} {document}"
+    messages.success(request, str(DONE_MESSAGES[verb]) % {"document": name})
+    return _back(dossier)
+
+
+@official_required
+@require_GET
+def signed_document_file(request: HttpRequest, code: str, document_code: str) -> FileResponse:
+    """The document's current file, for the officials who may see the dossier."""
+    from motcua.dossiers.printing.layout import ascii_name
+
+    dossier = dossier_selectors.dossier_get_for_viewer(code, request.user)
+    document = _document_for(dossier, document_code)
+    filename = f"{ascii_name(dossier.code)}_{document.kind}_{document.state}.pdf"
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=filename,
+    )
+    response["X-Content-SHA256"] = document.sha256
+    response["Cache-Control"] = "private, no-store"
+    return response
