@@ -23,6 +23,7 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py load_demo
+	$(PY) manage.py generate_history --year 2025 --count 5000 --seed 1 --if-empty
 	$(PY) manage.py signatures_dev_pki
 
 run: demo

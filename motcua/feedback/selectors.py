@@ -80,3 +80,23 @@ def rating_shares_by_unit(
         unit: {**{lvl: counts.get(lvl, 0) for lvl in RatingLevel.values}, "total": counts["total"]}
         for unit, counts in out.items()
     }
+
+
+def dissatisfied_dossier_ids(dossier_ids: list[int]) -> set[int]:
+    """Dossiers among `dossier_ids` rated "dissatisfied" or with a complaint (Decision 766,
+    indicator 5.4). Read by motcua.reporting.satisfaction."""
+    from motcua.feedback.enums import RatingLevel
+    from motcua.feedback.models import Feedback, Rating
+
+    found: set[int] = set()
+    for start in range(0, len(dossier_ids), 5000):
+        chunk = dossier_ids[start : start + 5000]
+        found.update(
+            Rating.objects.filter(dossier_id__in=chunk, level=RatingLevel.DISSATISFIED).values_list(
+                "dossier_id", flat=True
+            )
+        )
+        found.update(
+            Feedback.objects.filter(dossier_id__in=chunk).values_list("dossier_id", flat=True)
+        )
+    return found

@@ -198,3 +198,17 @@ def test_rating_shares_by_receiving_unit(world):
     }
     assert a.status == S.RESULT_READY
     assert Feedback.objects.count() == 0
+
+
+def test_dissatisfied_dossiers_are_those_rated_dissatisfied_or_with_feedback(world):
+    # given three dossiers: one rated dissatisfied, one with feedback, one rated satisfied
+    unhappy = dossier_result_ready(world)
+    services.rating_create(actor=world.citizen, dossier=unhappy, level="dissatisfied")
+    complained = dossier_result_ready(world)
+    services.feedback_create(actor=world.citizen, dossier=complained, text="Chậm trả kết quả")
+    happy = dossier_result_ready(world)
+    services.rating_create(actor=world.citizen, dossier=happy, level="satisfied")
+    # when / then
+    ids = [unhappy.pk, complained.pk, happy.pk]
+    assert selectors.dissatisfied_dossier_ids(ids) == {unhappy.pk, complained.pk}
+    assert selectors.dissatisfied_dossier_ids([]) == set()

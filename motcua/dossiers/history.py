@@ -1,0 +1,1611 @@
+"""A realistic synthetic year of dossiers (`manage.py generate_history`), for demos, reports and
+benchmarks.
+
+Two stages:
+
+1. `Planner` draws, deterministically from a seed, what happens to each dossier: procedure
+   (weighted), receiving unit, channel (about 60 % online where the procedure is offered
+   online), submission and receipt times in working hours of the real working calendar, then the
+   processing — supplements (about 5 %, a few twice), fee payment, the steps of the internal
+   process, extensions, withdrawals, stops, refusals, a small share late (about 1 %) — as a
+   `Plan`: a list of actions at explicit times. Actions after `as_of` are dropped, so the
+   dossiers received last are still open.
+2. An executor applies the plans:
+   - `run_with_services()` calls `motcua.dossiers.services` for each action (explicit `at`),
+     the reference; a few queries per action, so a few hundred dossiers per second;
+   - `BulkWriter` replays the same transitions in memory with the same rules and the same
+     functions — the code generator's format and a `DossierSequence` kept consistent, the
+     calendar's `clock_start` / `due_at` / `extend_due` / `working_time_between`, the process
+     steps of `process_steps_for`, `services.classify` for step results, the processing unit
+     of `services._processing_unit` — and writes with `bulk_create` in batches (dossiers, steps,
+     events, components, applicants, reporting facts): thousands of dossiers per second.
+   `tests/test_history.py` runs both executors on the same plans and compares every stored
+   field. What the bulk path does not write: one audit record per action (it writes one for the
+   whole run) and notifications (the generated applicants have no e-mail address).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import gc
+import json
+import queue
+import random
+import sys
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TextIO
+
+from django.conf import settings
+from django.db import connection, connections, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from motcua.accounts.enums import Role
+from motcua.calendar import deadlines as dl
+from motcua.calendar.selectors import calendar_for
+from motcua.core.audit import audit_record
+from motcua.core.errors import ValidationFailed
+from motcua.core.text import fold
+from motcua.dossiers import services
+from motcua.dossiers.enums import Action, Channel, ComponentKind, DeliveryMethod, DossierStatus
+from motcua.dossiers.models import (
+    Applicant,
+    Dossier,
+    DossierComponent,
+    DossierEvent,
+    DossierSequence,
+    StepRecord,
+)
+from motcua.organisations.models import Organisation
+from motcua.procedures.enums import OnlineLevel, ProcedureStatus
+from motcua.procedures.models import ProcedureCase, ProcedureVersion, RequiredPaper, TimeLimit
+from motcua.procedures.services import process_steps_for
+
+S = DossierStatus
+TZ = dl.TZ
+MINUTE = dt.timedelta(minutes=1)
+DAY_MINUTES = 8 * 60
+
+SURNAMES = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Huỳnh",
+    "Hoàng",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Trương",
+    "Lâm",
+    "Tô",
+    "Quách",
+)
+MIDDLE = (
+    "Văn",
+    "Thị",
+    "Minh",
+    "Ngọc",
+    "Hoàng",
+    "Thanh",
+    "Quốc",
+    "Hữu",
+    "Đức",
+    "Thu",
+    "Kim",
+    "Bảo",
+    "Gia",
+    "Mỹ",
+)
+GIVEN = (
+    "An",
+    "Bình",
+    "Châu",
+    "Dũng",
+    "Đào",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hòa",
+    "Hùng",
+    "Hương",
+    "Khánh",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Nga",
+    "Ngân",
+    "Phúc",
+    "Phương",
+    "Quang",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Trung",
+    "Tuấn",
+    "Uyên",
+    "Vy",
+    "Yến",
+    "Đạt",
+    "Lộc",
+    "Nhân",
+    "Thắng",
+)
+EXTENSION_REASONS = (
+    "Cần xác minh thực địa",
+    "Chờ ý kiến của cơ quan phối hợp",
+    "Hồ sơ phức tạp, cần thêm thời gian thẩm định",
+    "Hệ thống phần mềm gặp sự cố",
+    "Cán bộ thụ lý nghỉ ốm, chưa kịp bàn giao",
+    "Chờ kết quả tra cứu dữ liệu dân cư",
+)
+MISSING = (
+    "Bản sao giấy tờ tùy thân",
+    "Ảnh 4x6",
+    "Văn bản ủy quyền",
+    "Bản vẽ sơ đồ",
+    "Giấy xác nhận của UBND cấp xã",
+    "Tờ khai ký chưa đúng",
+)
+WITHDRAW_REASONS = ("Người nộp xin rút hồ sơ", "Nộp nhầm thủ tục", "Không còn nhu cầu")
+STOP_REASONS = ("Người nộp không bổ sung hồ sơ đúng hạn", "Đối tượng không đủ điều kiện")
+REFUSE_REASONS = ("Không thuộc thẩm quyền giải quyết", "Hồ sơ không đúng thủ tục")
+
+
+@dataclass(frozen=True)
+class Shares:
+    """The proportions the planner aims at (of all dossiers, unless said otherwise)."""
+
+    online: float = 0.60  # of dossiers of procedures offered online, adjusted to this overall
+    post: float = 0.04  # of the others
+    refused: float = 0.012  # of online submissions
+    supplement: float = 0.05
+    second_supplement: float = 0.006
+    late: float = 0.01
+    extended_on_time: float = 0.003
+    withdrawn: float = 0.005
+    stopped: float = 0.003
+    delivered: float = 0.9  # of completed dossiers, within a few days
+    weekend_online: float = 0.10  # weight of a non-working day (online only) vs a working day
+
+
+# --- the catalogue ------------------------------------------------------------------------------
+
+
+@dataclass
+class Offer:
+    """A procedure version that can be generated, with where it is received."""
+
+    version: ProcedureVersion
+    case: ProcedureCase | None
+    units: list[Organisation]
+    unit_cumulative: list[float]
+    papers: list[RequiredPaper]
+    online_capable: bool
+    weight: float = 1.0
+
+
+class Catalogue:
+    """The current versions with receiving units, and caches of what the rules look up."""
+
+    def __init__(self, rng: random.Random, today: dt.date | None = None) -> None:
+        today = today or timezone.localdate()
+        versions = (
+            ProcedureVersion.objects.filter(
+                procedure__current_version__isnull=False, status=ProcedureStatus.ACTIVE
+            )
+            .select_related("procedure")
+            .prefetch_related(
+                "time_limits",
+                "fees",
+                "cases__papers",
+                "process_steps__organisation",
+                "implementing_organisations",
+                "receiving_organisations__desk_serves",
+            )
+            .order_by("procedure__code")
+        )
+        self.offers: list[Offer] = []
+        for version in versions:
+            if version.procedure.current_version_id != version.pk:
+                continue
+            units = sorted(
+                (u for u in version.receiving_organisations.all() if u.is_active_on(today)),
+                key=lambda u: u.agency_code,
+            )
+            if not units:
+                continue
+            case = version.default_case()
+            if case is None and version.cases.all():
+                continue  # the applicant must choose a case: not generated
+            sizes = [rng.uniform(0.3, 2.0) for _unit in units]
+            papers = list(case.papers.all()) if case is not None else []
+            self.offers.append(
+                Offer(
+                    version=version,
+                    case=case,
+                    units=units,
+                    unit_cumulative=_cumulative(sizes),
+                    papers=papers,
+                    online_capable=version.online_level in (OnlineLevel.PARTIAL, OnlineLevel.FULL),
+                )
+            )
+        order = list(range(len(self.offers)))
+        rng.shuffle(order)
+        for rank, index in enumerate(order):
+            self.offers[index].weight = 1.0 / (rank + 1) ** 0.9
+        self._calendars: dict[int, dl.WorkCalendar] = {}
+        self._processing: dict[tuple[int, int], Organisation] = {}
+        self._specs: dict[tuple[int, int | None], list[Any]] = {}
+        self._limits: dict[tuple[int, int, int | None], TimeLimit | None] = {}
+        self._fees: dict[tuple[int, int, int | None], int] = {}
+        self._spec_info: dict[int, tuple[str, str, int]] = {}  # by id() of the cached specs
+
+    def calendar(self, unit: Organisation) -> dl.WorkCalendar:
+        cal = self._calendars.get(unit.pk)
+        if cal is None:
+            cal = self._calendars[unit.pk] = calendar_for(unit)
+        return cal
+
+    def processing_unit(self, version: ProcedureVersion, unit: Organisation) -> Organisation:
+        key = (version.pk, unit.pk)
+        if key not in self._processing:
+            self._processing[key] = services._processing_unit(version, unit)
+        return self._processing[key]
+
+    def time_limit(
+        self, version: ProcedureVersion, channel: int, case: ProcedureCase | None
+    ) -> TimeLimit | None:
+        key = (version.pk, channel, case.pk if case is not None else None)
+        if key not in self._limits:
+            self._limits[key] = version.time_limit_for(channel, case)
+        return self._limits[key]
+
+    def fee_amount(
+        self, version: ProcedureVersion, channel: int, case: ProcedureCase | None
+    ) -> int:
+        key = (version.pk, channel, case.pk if case is not None else None)
+        if key not in self._fees:
+            fee = version.fee_for(channel, case)
+            self._fees[key] = int(fee.amount) if fee is not None else 0
+        return self._fees[key]
+
+    def spec_info(self, spec: Any) -> tuple[str, str, int]:
+        """(name, role, budget in minutes) of a process step, read as services._open_step
+        reads them."""
+        info = self._spec_info.get(id(spec))
+        if info is None:
+            info = (str(spec.name), str(spec.role), round(float(spec.budget_hours) * 60))
+            self._spec_info[id(spec)] = info
+        return info
+
+    def specs(self, version: ProcedureVersion, case: ProcedureCase | None) -> list[Any]:
+        key = (version.pk, case.pk if case is not None else None)
+        if key not in self._specs:
+            self._specs[key] = list(process_steps_for(version, case))
+        return self._specs[key]
+
+
+def _cumulative(weights: Sequence[float]) -> list[float]:
+    out, total = [], 0.0
+    for w in weights:
+        total += w
+        out.append(total)
+    return out
+
+
+def _pick(rng: random.Random, cumulative: list[float]) -> int:
+    return min(bisect.bisect_right(cumulative, rng.random() * cumulative[-1]), len(cumulative) - 1)
+
+
+# --- plans --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    action: str
+    at: dt.datetime
+    reason: str = ""
+    note: str = ""
+    missing: tuple[str, ...] = ()
+    new_appointment_at: dt.datetime | None = None
+    online: bool = False
+    method: str = ""
+    result_number: str = ""
+
+
+@dataclass
+class PlannedComponent:
+    name: str
+    paper_code: str
+    digitised: bool
+    reused: bool
+    paper_original_seen: bool
+
+
+@dataclass
+class Plan:
+    index: int
+    offer: Offer
+    unit: Organisation
+    channel: int
+    sub_channel: str
+    full_name: str
+    id_number: str
+    submitted_at: dt.datetime
+    components: list[PlannedComponent]
+    steps: list[Step] = field(default_factory=list)
+
+
+class Planner:
+    """Draws the plans of a year, day by day, deterministically for a seed."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        *,
+        year: int,
+        count: int,
+        seed: int,
+        rng: random.Random,
+        as_of: dt.datetime | None = None,
+        shares: Shares | None = None,
+    ) -> None:
+        if not catalogue.offers:
+            raise ValidationFailed(
+                "No procedure can be generated: load procedures with receiving units first "
+                "(e.g. manage.py load_demo)."
+            )
+        self.catalogue = catalogue
+        self.year = year
+        self.count = count
+        self.seed = seed
+        self.rng = rng
+        self.shares = shares or Shares()
+        end_of_year = dt.datetime(year, 12, 31, 23, 59, tzinfo=TZ)
+        self.as_of = min(as_of or timezone.now(), end_of_year).astimezone(TZ)
+        offers = catalogue.offers
+        online_offers = [o for o in offers if o.online_capable]
+        # The procedures offered online are the most used ones (civil status, certification):
+        # if their weight cannot give the online share even at 90 % online, weigh them more.
+        capable = sum(o.weight for o in online_offers) / sum(o.weight for o in offers)
+        wanted = min(0.95, self.shares.online / 0.9)
+        if online_offers and capable < wanted:
+            boost = wanted * (1 - capable) / (capable * (1 - wanted))
+            for offer in online_offers:
+                offer.weight *= boost
+            capable = wanted
+        self.cumulative = _cumulative([o.weight for o in offers])
+        self.online_offers = online_offers
+        self.online_cumulative = (
+            _cumulative([o.weight for o in online_offers]) if online_offers else []
+        )
+        self.p_online = min(0.95, self.shares.online / capable) if capable else 0.0
+        self.province_calendar = calendar_for(None)
+        self.index = 0
+
+    # --- the days of the year
+
+    def day_counts(self) -> list[tuple[dt.date, int]]:
+        """How many dossiers are submitted each day (largest remainder: exactly `count`)."""
+        first = dt.date(self.year, 1, 1)
+        days = []
+        day = first
+        last_day = self.as_of.date()
+        while day.year == self.year and (
+            day < last_day or (day == last_day and self.as_of.hour >= 23)
+        ):
+            days.append(day)
+            day += dt.timedelta(days=1)
+        if not days:
+            raise ValidationFailed(
+                f"{self.year} has no day before {self.as_of:%Y-%m-%d %H:%M}: nothing to generate.",
+                fields={"year": str(self.year)},
+            )
+        weights = []
+        for day in days:
+            working = dl.is_working_day(self.province_calendar, day)
+            if working:
+                weights.append(self.rng.uniform(0.85, 1.15))
+            else:
+                weights.append(self.shares.weekend_online if self.online_offers else 0.0)
+        total = sum(weights) or 1.0
+        exact = [self.count * w / total for w in weights]
+        counts = [int(x) for x in exact]
+        order = sorted(range(len(days)), key=lambda i: (-(exact[i] - counts[i]), i))
+        for i in order[: self.count - sum(counts)]:
+            counts[i] += 1
+        return list(zip(days, counts, strict=True))
+
+    def plans(self) -> Iterator[list[Plan]]:
+        """The plans, one list per day, each in submission order."""
+        for day, n in self.day_counts():
+            if n == 0:
+                continue
+            working = dl.is_working_day(self.province_calendar, day)
+            plans = [self._plan(day, working) for _i in range(n)]
+            plans.sort(key=lambda p: (p.submitted_at, p.index))
+            yield plans
+
+    # --- one dossier
+
+    def _plan(self, day: dt.date, working: bool) -> Plan:
+        rng, shares = self.rng, self.shares
+        self.index += 1
+        if working:
+            offer = self.catalogue.offers[_pick(rng, self.cumulative)]
+            online = offer.online_capable and rng.random() < self.p_online
+        else:
+            offer = self.online_offers[_pick(rng, self.online_cumulative)]
+            online = True
+        unit = offer.units[_pick(rng, offer.unit_cumulative)]
+        cal = self.catalogue.calendar(unit)
+        if online:
+            channel = Channel.ONLINE
+        else:
+            channel = Channel.POST if rng.random() < shares.post else Channel.COUNTER
+        if channel == Channel.ONLINE and (not working or rng.random() < 0.3):
+            submitted = dt.datetime.combine(day, dt.time(6), tzinfo=TZ) + MINUTE * rng.randint(
+                0, 17 * 60 - 1
+            )
+        else:
+            start = dt.datetime.combine(day, dt.time(7), tzinfo=TZ)
+            submitted = dl.extend_due(cal, start, MINUTE * rng.randint(5, DAY_MINUTES - 5))
+        name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+        id_number = f"{self.seed % 1000:03d}{self.year % 100:02d}{self.index:07d}"
+        components = [
+            PlannedComponent(
+                name=paper.name,
+                paper_code=paper.code,
+                digitised=online or rng.random() < 0.3,
+                reused=online and rng.random() < 0.25,
+                paper_original_seen=not online,
+            )
+            for paper in offer.papers[:2]
+        ]
+        plan = Plan(
+            index=self.index,
+            offer=offer,
+            unit=unit,
+            channel=channel,
+            sub_channel="zalo" if online and rng.random() < 0.05 else "",
+            full_name=name,
+            id_number=id_number,
+            submitted_at=submitted,
+            components=components,
+        )
+        self._processing(plan, cal)
+        plan.steps = [step for step in plan.steps if step.at <= self.as_of]
+        return plan
+
+    def _processing(self, plan: Plan, cal: dl.WorkCalendar) -> None:
+        rng, shares, offer = self.rng, self.shares, plan.offer
+        version = offer.version
+        received = plan.submitted_at
+        if plan.channel == Channel.ONLINE:
+            received = dl.extend_due(
+                cal, dl.clock_start(cal, plan.submitted_at), MINUTE * rng.randint(10, 300)
+            )
+            if rng.random() < shares.refused:
+                plan.steps.append(Step(Action.REFUSE, received, reason=rng.choice(REFUSE_REASONS)))
+                return
+            plan.steps.append(Step(Action.RECEIVE, received))
+        start = dl.clock_start(cal, received, version.cutoff)
+        limit = self.catalogue.time_limit(version, plan.channel, offer.case)
+        if limit is not None:
+            due0 = dl.due_at(cal, start, limit.amount, limit.unit)
+            allowed = max(0, int(dl.working_time_between(cal, start, due0) / MINUTE))
+        else:
+            due0 = None
+            allowed = 5 * DAY_MINUTES
+        allowed = max(allowed, 120)
+
+        u = rng.random()
+        if u < shares.withdrawn:
+            fate = "withdraw"
+        elif u < shares.withdrawn + shares.stopped:
+            fate = "stop"
+        elif u < shares.withdrawn + shares.stopped + shares.late:
+            fate = "late"
+        elif u < shares.withdrawn + shares.stopped + shares.late + shares.extended_on_time:
+            fate = "extended"
+        else:
+            fate = "normal"
+
+        # Pauses, at positions in active working minutes from the clock start.
+        pauses: list[tuple[int, int, str]] = []  # (position, length, kind)
+        if rng.random() < shares.supplement:
+            first = int(allowed * rng.uniform(0.05, 0.3))
+            pauses.append((first, rng.randint(1, 5) * DAY_MINUTES + rng.randint(0, 200), "s"))
+            if rng.random() < shares.second_supplement / shares.supplement:
+                second = first + int(allowed * rng.uniform(0.05, 0.2)) + 2
+                pauses.append((second, rng.randint(1, 3) * DAY_MINUTES + rng.randint(0, 200), "s"))
+        has_fee = self.catalogue.fee_amount(version, plan.channel, offer.case) > 0
+
+        def instant(position: int) -> dt.datetime:
+            paused = sum(length for at, length, _kind in pauses if at < position)
+            return dl.extend_due(cal, start, MINUTE * (position + paused))
+
+        if fate == "late" and due0 is not None:
+            paused_total = sum(length for _at, length, _kind in pauses)
+            due = dl.extend_due(cal, due0, MINUTE * paused_total)
+            next_day = dl.next_working_day(cal, due.date())
+            morning = dt.datetime.combine(next_day, dt.time(7), tzinfo=TZ)
+            extra = rng.choice((0, 0, 0, 1, 2)) * DAY_MINUTES + rng.randint(15, DAY_MINUTES - 20)
+            end_at = dl.extend_due(cal, morning, MINUTE * extra)
+            end = int(dl.working_time_between(cal, start, end_at) / MINUTE) - paused_total
+        elif fate in ("withdraw", "stop"):
+            end = int(allowed * rng.uniform(0.05, 0.6)) + 2
+        elif fate == "extended":
+            end = int(allowed * 0.95)
+        elif rng.random() < 0.15:
+            end = int(allowed * rng.uniform(0.85, 0.99))
+        else:
+            end = int(allowed * rng.uniform(0.1, 0.85))
+        end = max(end, 60)
+        pauses = [p for p in pauses if p[0] < end - 4]
+        if has_fee and fate not in ("withdraw", "stop"):
+            pauses.append((end - 2, rng.randint(20, 600), "p"))
+        pauses.sort()
+
+        # Moments of the process, as (position, step) in active minutes.
+        moments: list[tuple[float, Step]] = []
+        for position, length, kind in pauses:
+            asked = instant(position)
+            answered = dl.extend_due(cal, asked, MINUTE * length)
+            if kind == "s":
+                missing = tuple(rng.sample(MISSING, rng.randint(1, 3)))
+                moments.append(
+                    (position - 0.5, Step(Action.REQUEST_SUPPLEMENT, asked, missing=missing))
+                )
+                moments.append(
+                    (position + 0.5, Step(Action.SUPPLEMENT, answered, note="Đã bổ sung giấy tờ"))
+                )
+            else:
+                moments.append((position - 0.5, Step(Action.REQUEST_PAYMENT, asked)))
+                online_pay = rng.random() < (0.85 if plan.channel == Channel.ONLINE else 0.15)
+                moments.append(
+                    (position + 0.5, Step(Action.CONFIRM_PAYMENT, answered, online=online_pay))
+                )
+        if fate in ("withdraw", "stop"):
+            action = Action.WITHDRAW if fate == "withdraw" else Action.STOP
+            reasons = WITHDRAW_REASONS if fate == "withdraw" else STOP_REASONS
+            moments.append((end, Step(action, instant(end), reason=rng.choice(reasons))))
+        else:
+            specs = self.catalogue.specs(version, offer.case)
+            advances = max(0, len(specs) - 2)
+            for k in range(advances):
+                position = int(end * (k + 1) / (advances + 1))
+                while any(at - 1 <= position <= at + 1 for at, _length, _kind in pauses):
+                    position += 2  # not while the clock is paused
+                role = specs[k + 1].role
+                action = Action.APPROVE if role == Role.LEADER else Action.FORWARD
+                moments.append((position, Step(action, instant(position))))
+            done = instant(end)
+            moments.append(
+                (end + 0.25, Step(Action.COMPLETE, done, result_number=f"{plan.index}/KQ"))
+            )
+            if (
+                fate in ("late", "extended")
+                and due0 is not None
+                and (fate == "extended" or rng.random() < 0.7)
+            ):
+                asked_at = int(min(allowed * 0.9, end - 1))
+                new = dl.extend_due(cal, max(done, instant(allowed)), MINUTE * DAY_MINUTES)
+                moments.append(
+                    (
+                        asked_at + 0.1,
+                        Step(
+                            Action.EXTEND,
+                            instant(asked_at),
+                            reason=rng.choice(EXTENSION_REASONS),
+                            new_appointment_at=new,
+                        ),
+                    )
+                )
+            if rng.random() < shares.delivered:
+                delivered = dl.extend_due(cal, done, MINUTE * rng.randint(30, 3 * DAY_MINUTES))
+                if plan.channel == Channel.ONLINE:
+                    method = DeliveryMethod.ONLINE if rng.random() < 0.5 else DeliveryMethod.DESK
+                elif plan.channel == Channel.POST:
+                    method = DeliveryMethod.POST
+                else:
+                    method = DeliveryMethod.DESK
+                moments.append((end + 0.5, Step(Action.DELIVER, delivered, method=method)))
+        moments.sort(key=lambda m: m[0])
+        last = received
+        for _position, step in moments:
+            step.at = max(step.at, last)  # never before the previous action
+            last = step.at
+            plan.steps.append(step)
+
+
+# --- executor 1: the services -------------------------------------------------------------------
+
+
+def run_with_services(plans: Iterable[Plan], actor: Any) -> list[Dossier]:
+    """Apply `plans` through motcua.dossiers.services (the reference executor)."""
+    out = []
+    for plan in plans:
+        version = plan.offer.version
+        with transaction.atomic():
+            d = services.dossier_create(
+                actor=actor,
+                procedure_code=version.procedure.code,
+                channel=plan.channel,
+                receiving_unit=plan.unit,
+                applicant=services.ApplicantInput(
+                    full_name=plan.full_name, id_number=plan.id_number
+                ),
+                case_code=plan.offer.case.code if plan.offer.case is not None else None,
+                components=[
+                    services.ComponentInput(
+                        name=c.name,
+                        paper_code=c.paper_code,
+                        digitised=c.digitised,
+                        reused=c.reused,
+                        paper_original_seen=c.paper_original_seen,
+                    )
+                    for c in plan.components
+                ],
+                sub_channel=plan.sub_channel,
+                at=plan.submitted_at,
+            )
+            for step in plan.steps:
+                d = _apply_service(d, step, actor)
+        out.append(d)
+    return out
+
+
+def _apply_service(d: Dossier, step: Step, actor: Any) -> Dossier:
+    common: dict[str, Any] = {"dossier": d, "actor": actor, "at": step.at}
+    match step.action:
+        case Action.RECEIVE:
+            return services.dossier_receive(**common)
+        case Action.REFUSE:
+            return services.dossier_refuse(**common, reason=step.reason)
+        case Action.REQUEST_SUPPLEMENT:
+            return services.dossier_request_supplement(**common, missing=list(step.missing))
+        case Action.SUPPLEMENT:
+            return services.dossier_supplement(**common, note=step.note)
+        case Action.FORWARD:
+            return services.dossier_forward(**common)
+        case Action.APPROVE:
+            return services.dossier_approve(**common)
+        case Action.REQUEST_PAYMENT:
+            return services.dossier_request_payment(**common)
+        case Action.CONFIRM_PAYMENT:
+            return services.dossier_confirm_payment(**common, online=step.online)
+        case Action.COMPLETE:
+            return services.dossier_complete(**common, result_number=step.result_number)
+        case Action.DELIVER:
+            return services.dossier_deliver(**common, method=step.method)
+        case Action.EXTEND:
+            assert step.new_appointment_at is not None  # noqa: S101 (the planner sets it)
+            return services.dossier_extend(
+                **common, reason=step.reason, new_appointment_at=step.new_appointment_at
+            )
+        case Action.STOP:
+            return services.dossier_stop(**common, reason=step.reason)
+        case Action.WITHDRAW:
+            return services.dossier_withdraw(**common, reason=step.reason)
+    raise ValueError(step.action)
+
+
+# --- executor 2: in memory, written in bulk -----------------------------------------------------
+
+
+class Rec:
+    """A row being built in memory, read and written like the model's instance (attribute names
+    are the model's: `status`, `due_at`, `current_step`, ...). Much cheaper than a model."""
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+    if TYPE_CHECKING:  # any attribute, as on the model; no cost at run time
+
+        def __getattr__(self, name: str) -> Any: ...
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
+    @property
+    def pk(self) -> Any:
+        return self.__dict__.get("id")
+
+
+_MISSING = object()
+
+
+class _Table:
+    """Inserts rows of one model: COPY on PostgreSQL, executemany elsewhere. Every concrete
+    column is written: the row's value, else the field's default (auto_now fields: now)."""
+
+    def __init__(self, model: Any, *, with_pk: bool = True) -> None:
+        self.model = model
+        self.fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+        now = timezone.now()
+        self.defaults: list[Any] = []
+        for f in self.fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                self.defaults.append(now)
+            elif f.has_default() or f.null or f.empty_strings_allowed:
+                self.defaults.append(f.get_default())
+            else:
+                self.defaults.append(_MISSING)
+        self.attnames = [f.attname for f in self.fields]
+
+        # COPY text of each column: (attribute, converter, text of the default or None).
+        self.copy_spec: list[tuple[str, Callable[[Any], str], str | None]] = [
+            (f.attname, conv, conv(default) if default is not _MISSING else None)
+            for f, default in zip(self.fields, self.defaults, strict=True)
+            for conv in (_converter(f),)
+        ]
+
+    def values(self, rec: Rec) -> list[Any]:
+        data = rec.__dict__
+        out = []
+        for name, default in zip(self.attnames, self.defaults, strict=True):
+            value = data.get(name, default)
+            if value is _MISSING:
+                raise ValueError(f"{self.model.__name__}.{name} has no value")
+            out.append(value)
+        return out
+
+    def copy_line(self, rec: Rec) -> str:
+        data = rec.__dict__
+        try:
+            return "\t".join(
+                [
+                    conv(data[name]) if name in data else default  # type: ignore[misc]
+                    for name, conv, default in self.copy_spec
+                ]
+            )
+        except TypeError:
+            self.values(rec)  # names the missing value
+            raise
+
+    def prepare(self, recs: Sequence[Rec]) -> Prepared | None:
+        """The statement and its data, built without touching the database."""
+        if not recs:
+            return None
+        qn = connection.ops.quote_name
+        table = qn(self.model._meta.db_table)
+        columns = ", ".join(qn(f.column) for f in self.fields)
+        if connection.vendor == "postgresql":
+            lines = [self.copy_line(rec) for rec in recs]
+            return Prepared(f"COPY {table} ({columns}) FROM STDIN", text="\n".join(lines) + "\n")
+        placeholders = ", ".join(["%s"] * len(self.fields))
+        if connection.vendor == "sqlite":
+            converters = [_sqlite_converter(f) for f in self.fields]
+            rows = [
+                [conv(v) for conv, v in zip(converters, self.values(rec), strict=True)]
+                for rec in recs
+            ]
+        else:
+            rows = [
+                [
+                    f.get_db_prep_save(v, connection)
+                    for f, v in zip(self.fields, self.values(rec), strict=True)
+                ]
+                for rec in recs
+            ]
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 (quoted model names)
+        return Prepared(sql, rows=rows)
+
+    def insert(self, recs: Sequence[Rec]) -> None:
+        prepared = self.prepare(recs)
+        if prepared is not None:
+            prepared.run()
+
+
+@dataclass
+class Prepared:
+    """One statement: COPY with its text (PostgreSQL) or an INSERT with its rows."""
+
+    sql: str
+    text: str = ""
+    rows: list[list[Any]] | None = None
+
+    def run(self) -> None:
+        with connection.cursor() as cursor:
+            if self.rows is None:
+                with cursor.cursor.copy(self.sql) as copy:
+                    copy.write(self.text)
+            else:
+                cursor.executemany(self.sql, self.rows)
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any) -> str:
+    """A value in PostgreSQL's COPY text format (any type)."""
+    if value is None:
+        return r"\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return value.translate(_ESCAPES)
+    if isinstance(value, dt.date):  # datetimes are aware: isoformat keeps the offset
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False).translate(_ESCAPES)
+    return str(value)
+
+
+def _text_or_null(value: Any) -> str:
+    return r"\N" if value is None else value.translate(_ESCAPES)
+
+
+def _str_or_null(value: Any) -> str:
+    return r"\N" if value is None else str(value)
+
+
+def _iso_or_null(value: Any) -> str:
+    return r"\N" if value is None else value.isoformat()
+
+
+def _bool(value: Any) -> str:
+    return r"\N" if value is None else ("t" if value else "f")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False).translate(_ESCAPES)
+
+
+def _sqlite_datetime(value: Any) -> Any:
+    """As Django stores it in SQLite: naive UTC, "YYYY-MM-DD HH:MM:SS[.ffffff]"."""
+    return None if value is None else str(value.astimezone(dt.UTC).replace(tzinfo=None))
+
+
+def _sqlite_json(value: Any) -> str:
+    return json.dumps(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _sqlite_converter(f: Any) -> Callable[[Any], Any]:
+    """What Django's SQLite backend would bind for a field's value (fast path of
+    `get_db_prep_save` for the field kinds the generated rows use)."""
+    kind = f.get_internal_type()
+    if kind == "DateTimeField":
+        return _sqlite_datetime
+    if kind == "DateField":
+        return _iso_or_null
+    if kind == "JSONField":
+        return _sqlite_json
+    if kind in ("DecimalField", "TimeField", "UUIDField"):
+        return lambda value: f.get_db_prep_save(value, connection)
+    return _same
+
+
+def _converter(f: Any) -> Callable[[Any], str]:
+    """The COPY text converter of a model field, by its kind."""
+    kind = f.get_internal_type()
+    if kind in ("CharField", "TextField", "FileField", "EmailField", "SlugField"):
+        return _text_or_null
+    if kind in ("DateTimeField", "DateField", "TimeField"):
+        return _iso_or_null
+    if kind == "BooleanField":
+        return _bool
+    if kind == "JSONField":
+        return _json
+    if kind.endswith("IntegerField") or kind in (
+        "AutoField",
+        "BigAutoField",
+        "ForeignKey",
+        "OneToOneField",
+        "DecimalField",
+    ):
+        return _str_or_null
+    return _copy_text
+
+
+@dataclass
+class _State:
+    """One dossier being replayed: its rows and its process."""
+
+    dossier: Rec
+    specs: list[Any]
+    cal: dl.WorkCalendar
+    steps: list[Rec] = field(default_factory=list)
+    events: list[Rec] = field(default_factory=list)
+    components: list[Rec] = field(default_factory=list)
+
+
+class BulkWriter:
+    """Replays plans with the services' rules in memory and writes them in bulk."""
+
+    def __init__(self, catalogue: Catalogue, actor: Any) -> None:
+        self.catalogue = catalogue
+        self.actor = actor if getattr(actor, "is_authenticated", False) else None
+        self.actor_id = self.actor.pk if self.actor is not None else None
+        self.actor_name = str(actor)[:255] if self.actor is not None else ""
+        path = getattr(settings, "MOTCUA_DOSSIER_CODE_GENERATOR", "")
+        self.custom_codes = bool(path) and not path.endswith("circular_01_2018")
+        self.tables: dict[type[Any], _Table] = {
+            model: _Table(model) for model in (Applicant, Dossier, StepRecord, DossierEvent)
+        }
+        self.tables[DossierComponent] = _Table(DossierComponent, with_pk=False)
+        from motcua.reporting.models import DossierFact
+
+        self.fact_table = _Table(DossierFact)
+        self._sequences: dict[tuple[int, dt.date], int] = {}
+
+    # --- the services' state changes, replayed (motcua/dossiers/services.py, same order)
+
+    def _event(
+        self,
+        st: _State,
+        action: str,
+        at: dt.datetime,
+        *,
+        from_status: str,
+        note: str = "",
+        data: dict[str, Any] | None = None,
+        from_unit: Organisation | None = None,
+        to_unit: Organisation | None = None,
+    ) -> None:
+        st.events.append(
+            Rec(
+                action=action,
+                actor_id=self.actor_id,
+                actor_name=self.actor_name,
+                at=at,
+                explicit_time=True,
+                from_status=from_status,
+                to_status=st.dossier.status,
+                from_unit_id=from_unit.pk if from_unit is not None else None,
+                to_unit_id=to_unit.pk if to_unit is not None else None,
+                note=note,
+                data=data or {},
+            )
+        )
+
+    def _step_unit(self, d: Rec, spec: Any) -> Organisation:
+        unit: Organisation | None = getattr(spec, "organisation", None)
+        if unit is not None:
+            return unit
+        return d.receiving_unit if spec.role == Role.COUNTER_OFFICER else d.processing_unit
+
+    def _open_step(self, st: _State, index: int, at: dt.datetime) -> Rec | None:
+        if index >= len(st.specs):
+            return None
+        spec = st.specs[index]
+        name, role, minutes = self.catalogue.spec_info(spec)
+        due = dl.extend_due(st.cal, at, dt.timedelta(minutes=minutes)) if minutes else at
+        unit = self._step_unit(st.dossier, spec)
+        step = Rec(
+            order=index + 1,
+            name=name,
+            organisation_id=unit.pk,
+            role=role,
+            budget_minutes=minutes,
+            started_at=at,
+            due_at=due,
+            ended_at=None,
+            handled_by_id=None,
+            result="",
+            note="",
+        )
+        st.steps.append(step)
+        st.dossier.current_step = step
+        st.dossier.current_unit = unit
+        return step
+
+    def _close_step(self, st: _State, at: dt.datetime, note: str = "") -> None:
+        step = st.dossier.current_step
+        if step is None or step.ended_at is not None:
+            return
+        step.ended_at = at
+        step.handled_by_id = self.actor_id
+        step.result = services._step_result(step, at)
+        step.note = note
+
+    def _index(self, st: _State) -> int:
+        step = st.dossier.current_step
+        return step.order - 1 if step is not None else 0
+
+    def _pause(self, st: _State, at: dt.datetime) -> None:
+        d = st.dossier
+        d.status_before_pause = d.status
+        if d.clock_started_at is not None:
+            d.paused_since = at
+
+    def _resume(self, st: _State, at: dt.datetime) -> int:
+        d, cal = st.dossier, st.cal
+        minutes = 0
+        if d.paused_since is not None and d.due_at is not None:
+            paused = dl.working_time_between(cal, d.paused_since, max(at, d.paused_since))
+            minutes = int(paused.total_seconds() // 60)
+            d.due_at = dl.extend_due(cal, d.due_at, paused)
+            if d.appointment_at is not None:
+                d.appointment_at = dl.extend_due(cal, d.appointment_at, paused)
+            step = d.current_step
+            if step is not None and step.ended_at is None:
+                step.due_at = dl.extend_due(cal, step.due_at, paused)
+            d.paused_minutes += minutes
+        d.paused_since = None
+        d.status = d.status_before_pause or S.IN_PROGRESS
+        d.status_before_pause = ""
+        return minutes
+
+    def _end(self, st: _State, status: str, at: dt.datetime) -> None:
+        d = st.dossier
+        d.status = status
+        d.ended_at = at
+        d.paused_since = None
+        self._close_step(st, at)
+
+    def _receive(self, st: _State, at: dt.datetime) -> None:
+        d = st.dossier
+        before = d.status
+        d.status = S.RECEIVED
+        d.received_at = at
+        version = d.procedure_version
+        limit = self.catalogue.time_limit(version, d.channel, d.case)
+        start = dl.clock_start(st.cal, at, version.cutoff)
+        d.clock_started_at = start
+        if limit is None:
+            d.due_at = d.appointment_at = None
+        else:
+            d.due_at = dl.due_at(st.cal, start, limit.amount, limit.unit)
+            d.appointment_at = d.due_at
+        if self._open_step(st, 0, at) is not None:
+            self._close_step(st, at)
+            self._open_step(st, 1, at)
+        self._event(
+            st,
+            Action.RECEIVE,
+            at,
+            from_status=before,
+            data={"due_at": d.due_at.isoformat() if d.due_at else None},
+            to_unit=d.current_unit,
+        )
+
+    def _advance(self, st: _State, action: str, at: dt.datetime) -> None:
+        d = st.dossier
+        before, from_unit = d.status, d.current_unit
+        index = self._index(st)
+        self._close_step(st, at)
+        if services._is_return_step(st.specs, index + 1):
+            pass
+        elif self._open_step(st, index + 1, at) is None:
+            step = Rec(
+                order=index + 2,
+                name=str(Action(action).label),
+                organisation_id=d.current_unit.pk,
+                role=Role.SPECIALIST,
+                budget_minutes=0,
+                started_at=at,
+                due_at=d.due_at or at,
+                ended_at=None,
+                handled_by_id=None,
+                result="",
+                note="",
+            )
+            st.steps.append(step)
+            d.current_step = step
+        d.status = S.IN_PROGRESS
+        self._event(st, action, at, from_status=before, from_unit=from_unit, to_unit=d.current_unit)
+
+    def _apply(self, st: _State, step: Step) -> None:
+        d, at = st.dossier, step.at
+        before = d.status
+        match step.action:
+            case Action.RECEIVE:
+                self._receive(st, at)
+            case Action.REFUSE:
+                self._end(st, S.REFUSED, at)
+                d.end_reason = step.reason
+                self._event(st, Action.REFUSE, at, from_status=before, note=step.reason)
+            case Action.REQUEST_SUPPLEMENT:
+                self._pause(st, at)
+                d.status = S.SUPPLEMENT_REQUESTED
+                d.supplement_count += 1
+                self._event(
+                    st,
+                    Action.REQUEST_SUPPLEMENT,
+                    at,
+                    from_status=before,
+                    data={"missing": list(step.missing), "request_number": d.supplement_count},
+                )
+            case Action.SUPPLEMENT:
+                minutes = self._resume(st, at)
+                self._event(
+                    st,
+                    Action.SUPPLEMENT,
+                    at,
+                    from_status=before,
+                    note=step.note,
+                    data={
+                        "paused_minutes": minutes,
+                        "due_at": d.due_at.isoformat() if d.due_at else None,
+                    },
+                )
+            case Action.FORWARD | Action.APPROVE:
+                self._advance(st, step.action, at)
+            case Action.REQUEST_PAYMENT:
+                self._pause(st, at)
+                d.status = S.AWAITING_PAYMENT
+                self._event(
+                    st,
+                    Action.REQUEST_PAYMENT,
+                    at,
+                    from_status=before,
+                    data={"amount": d.fee_amount},
+                )
+            case Action.CONFIRM_PAYMENT:
+                minutes = self._resume(st, at)
+                d.fee_paid_at = at
+                d.fee_paid_online = step.online
+                self._event(
+                    st,
+                    Action.CONFIRM_PAYMENT,
+                    at,
+                    from_status=before,
+                    data={"paused_minutes": minutes, "online": step.online},
+                )
+            case Action.COMPLETE:
+                index = self._index(st)
+                self._end(st, S.RESULT_READY, at)
+                d.result_number = step.result_number.strip()
+                for later in range(index + 1, len(st.specs)):
+                    if st.specs[later].role == Role.COUNTER_OFFICER:
+                        self._open_step(st, later, at)
+                        break
+                self._event(
+                    st,
+                    Action.COMPLETE,
+                    at,
+                    from_status=before,
+                    data={"result_number": d.result_number},
+                )
+            case Action.DELIVER:
+                self._close_step(st, at)
+                d.status = S.DELIVERED
+                d.delivered_at = at
+                d.delivery_method = step.method
+                self._event(
+                    st, Action.DELIVER, at, from_status=before, data={"method": step.method}
+                )
+            case Action.EXTEND:
+                if step.new_appointment_at is None:
+                    raise ValueError("an extension needs a new appointment")
+                old = d.appointment_at
+                d.appointment_at = step.new_appointment_at
+                d.extension_count += 1
+                # The service reads the old appointment back from the database, in UTC.
+                self._event(
+                    st,
+                    Action.EXTEND,
+                    at,
+                    from_status=d.status,
+                    note=step.reason,
+                    data={
+                        "reason": step.reason,
+                        "old_appointment_at": old.astimezone(dt.UTC).isoformat() if old else None,
+                        "new_appointment_at": step.new_appointment_at.isoformat(),
+                    },
+                )
+            case Action.STOP | Action.WITHDRAW:
+                self._end(st, S.STOPPED if step.action == Action.STOP else S.WITHDRAWN, at)
+                d.end_reason = step.reason.strip()
+                self._event(st, step.action, at, from_status=before, note=step.reason)
+            case _:
+                raise ValueError(step.action)
+
+    def _replay(self, plan: Plan, applicant: Rec, code: str) -> _State:
+        offer = plan.offer
+        version = offer.version
+        at = plan.submitted_at
+        d = Rec(
+            code=code,
+            procedure_version=version,
+            procedure_version_id=version.pk,
+            case=offer.case,
+            case_id=offer.case.pk if offer.case is not None else None,
+            receiving_unit=plan.unit,
+            receiving_unit_id=plan.unit.pk,
+            processing_unit=self.catalogue.processing_unit(version, plan.unit),
+            current_unit=plan.unit,
+            current_step=None,
+            channel=plan.channel,
+            sub_channel=plan.sub_channel,
+            status=S.SUBMITTED,
+            status_before_pause="",
+            applicant_id=applicant.id,
+            owner_id=applicant.user_id,
+            submitted_at=at,
+            received_at=None,
+            clock_started_at=None,
+            due_at=None,
+            appointment_at=None,
+            ended_at=None,
+            delivered_at=None,
+            paused_since=None,
+            paused_minutes=0,
+            supplement_count=0,
+            extension_count=0,
+            fee_amount=self.catalogue.fee_amount(version, plan.channel, offer.case),
+            fee_paid_at=None,
+            fee_paid_online=False,
+            result_number="",
+            delivery_method="",
+            end_reason="",
+            created_by_id=self.actor_id,
+        )
+        d.processing_unit_id = d.processing_unit.pk
+        st = _State(
+            d, self.catalogue.specs(version, offer.case), self.catalogue.calendar(plan.unit)
+        )
+        self._event(st, Action.SUBMIT, at, from_status="", data={"channel": plan.channel})
+        papers = {p.code: p for p in offer.papers if p.code}
+        for c in plan.components:
+            paper = papers.get(c.paper_code) if c.paper_code else None
+            st.components.append(
+                Rec(
+                    kind=ComponentKind.SUBMISSION,
+                    required_paper_id=paper.pk if paper else None,
+                    name=c.name or (paper.name if paper else "") or "Paper",
+                    paper_original_seen=c.paper_original_seen,
+                    is_original=False,
+                    digitised=c.digitised,
+                    reused=c.reused,
+                )
+            )
+        if plan.channel != Channel.ONLINE:
+            self._receive(st, at)
+        for step in plan.steps:
+            self._apply(st, step)
+        return st
+
+    # --- writing
+
+    def write(self, plans: Sequence[Plan]) -> list[Rec]:
+        """Replay and insert `plans` (in submission order) in one transaction."""
+        with transaction.atomic():
+            batch = self.prepare(plans)
+            batch.apply()
+        return batch.dossiers
+
+    def prepare(self, plans: Sequence[Plan]) -> Batch:
+        """Replay `plans` and build the statements that insert them (reads only)."""
+        applicants = self._applicants(plans)
+        codes = self._codes(plans)
+        states = [
+            self._replay(plan, applicants[plan.id_number], code)
+            for plan, code in zip(plans, codes, strict=True)
+        ]
+        return self._statements(states, [a for a in applicants.values() if a.new])
+
+    def _applicants(self, plans: Sequence[Plan]) -> dict[str, Rec]:
+        """The services find an applicant by ID number and update the name; same here."""
+        wanted = {p.id_number: p.full_name for p in plans}
+        found: dict[str, Rec] = {}
+        for a in Applicant.objects.filter(id_number__in=list(wanted)).order_by("updated_at"):
+            if a.full_name != wanted[a.id_number]:
+                a.full_name = wanted[a.id_number]
+                a.save(update_fields=["full_name"])
+            found[a.id_number] = Rec(id=a.pk, user_id=a.user_id, new=False)  # the newest wins
+        new = [
+            Rec(
+                full_name=name,
+                full_name_folded=fold(name),
+                id_number=id_number,
+                user_id=None,
+                new=True,
+            )
+            for id_number, name in wanted.items()
+            if id_number not in found
+        ]
+        for rec, pk in zip(new, _allocate_ids(Applicant, len(new)), strict=True):
+            rec.id = pk
+            found[rec.id_number] = rec
+        return found
+
+    def _codes(self, plans: Sequence[Plan]) -> list[str]:
+        """`<agency code>-<YYMMDD>-<NNNN>` (codes.circular_01_2018), numbered on from the
+        `DossierSequence` rows; the rows are written with the batch (`Batch.sequences`).
+
+        A day's dossiers are always in one batch, and the days generated are before today, so
+        live intake (which numbers today's series) never shares a series with a batch.
+        """
+        keyed = [(p.unit, timezone.localtime(p.submitted_at, TZ).date()) for p in plans]
+        if self.custom_codes:
+            from motcua.dossiers.codes import dossier_code_next
+
+            return [dossier_code_next(unit, day) for unit, day in keyed]
+        keys = {(unit.pk, day) for unit, day in keyed}
+        last: dict[tuple[int, dt.date], int] = dict.fromkeys(keys, 0)
+        rows = DossierSequence.objects.filter(
+            day__in={d for _u, d in keys}, unit_id__in={u for u, _d in keys}
+        ).values_list("unit_id", "day", "last")
+        for unit_id, day, number in rows:
+            if (unit_id, day) in last:
+                last[(unit_id, day)] = number
+        codes = []
+        for unit, day in keyed:
+            key = (unit.pk, day)
+            last[key] += 1
+            codes.append(f"{unit.agency_code}-{day:%y%m%d}-{last[key]:04d}")
+        self._sequences = last
+        return codes
+
+    def _statements(self, states: list[_State], applicants: list[Rec]) -> Batch:
+        from motcua.reporting.facts import Papers, fact_values
+
+        dossiers = [st.dossier for st in states]
+        steps = [step for st in states for step in st.steps]
+        events = [e for st in states for e in st.events]
+        components = [c for st in states for c in st.components]
+        for d, pk in zip(dossiers, _allocate_ids(Dossier, len(dossiers)), strict=True):
+            d.id = pk
+        for s, pk in zip(steps, _allocate_ids(StepRecord, len(steps)), strict=True):
+            s.id = pk
+        for e, pk in zip(events, _allocate_ids(DossierEvent, len(events)), strict=True):
+            e.id = pk
+        for st in states:
+            d = st.dossier
+            d.current_unit_id = d.current_unit.pk
+            d.current_step_id = d.current_step.id if d.current_step is not None else None
+            for row in (*st.steps, *st.events, *st.components):
+                row.dossier_id = d.id
+            for c in st.components:
+                c.event_id = st.events[0].id  # the submission
+        calendars = self.catalogue._calendars
+        facts = []
+        for st in states:
+            papers = Papers(
+                submitted=sum(c.kind == ComponentKind.SUBMISSION for c in st.components),
+                not_digitised=sum(
+                    c.kind == ComponentKind.SUBMISSION and not c.digitised for c in st.components
+                ),
+                reused=sum(bool(c.reused) for c in st.components),
+            )
+            values = fact_values(st.dossier, calendars.__getitem__, papers)  # type: ignore[arg-type]
+            if values is not None:
+                facts.append(Rec(dossier_id=st.dossier.id, **values))
+        statements = [
+            self.tables[Applicant].prepare(applicants),
+            self.tables[Dossier].prepare(dossiers),
+            self.tables[StepRecord].prepare(steps),
+            self.tables[DossierEvent].prepare(events),
+            self.tables[DossierComponent].prepare(components),
+            self.fact_table.prepare(facts),
+        ]
+        sequences = dict(self._sequences)
+        return Batch(dossiers, [st for st in statements if st is not None], sequences)
+
+
+@dataclass
+class Batch:
+    """A prepared batch: run `apply()` inside a transaction (in any thread)."""
+
+    dossiers: list[Rec]
+    statements: list[Prepared]
+    sequences: dict[tuple[int, dt.date], int]
+
+    def apply(self) -> None:
+        for statement in self.statements:
+            statement.run()
+        _sequences_save(self.sequences)
+
+
+def _sequences_save(last: dict[tuple[int, dt.date], int]) -> None:
+    """Upsert DossierSequence rows, never lowering a number already taken."""
+    if not last:
+        return
+    table = connection.ops.quote_name(DossierSequence._meta.db_table)
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    sql = (
+        f"INSERT INTO {table} (unit_id, day, last) VALUES (%s, %s, %s) "  # noqa: S608 (names only)
+        f"ON CONFLICT (unit_id, day) DO UPDATE SET last = {greatest}({table}.last, excluded.last)"
+    )
+    rows = [[unit, connection.ops.adapt_datefield_value(day), n] for (unit, day), n in last.items()]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _allocate_ids(model: Any, n: int) -> list[int]:
+    """`n` primary keys for `model`, taken before insertion (rows refer to each other)."""
+    if n == 0:
+        return []
+    table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, n],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    # SQLite (one writer at a time): continue after the largest id ever used.
+    start = model.objects.aggregate(m=Max("pk"))["m"] or 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+    start = max(start, row[0] if row else 0) + 1
+    return list(range(start, start + n))
+
+
+# --- the command's entry point ------------------------------------------------------------------
+
+
+class Progress:
+    """ "\\r12,345/272,000 (45%) 2,100/s" on a terminal (stderr)."""
+
+    def __init__(self, total: int, stream: TextIO | None = None, label: str = "") -> None:
+        self.total = total
+        self.done = 0
+        self.stream = stream if stream is not None else sys.stderr
+        self.label = label
+        self.started = time.monotonic()
+        self._last = 0.0
+
+    def advance(self, n: int = 1, *, force: bool = False) -> None:
+        self.done += n
+        now = time.monotonic()
+        if not force and now - self._last < 0.2 and self.done < self.total:
+            return
+        self._last = now
+        rate = self.done / max(now - self.started, 1e-6)
+        pct = 100 * self.done // self.total if self.total else 100
+        self.stream.write(
+            f"\r{self.label}{self.done:,}/{self.total:,} ({pct}%) {rate:,.0f}/s".ljust(48)
+        )
+        self.stream.flush()
+
+    def finish(self) -> float:
+        self.advance(0, force=True)
+        self.stream.write("\n")
+        self.stream.flush()
+        return time.monotonic() - self.started
+
+
+class _Pipeline:
+    """Applies prepared batches in a second thread, with its own connection and one transaction
+    per batch, so that PostgreSQL inserts one batch while Python prepares the next."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[Batch | None] = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(
+            target=self._run, name="generate-history-writer", daemon=True
+        )
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            while True:
+                batch = self.queue.get()
+                if batch is None:
+                    return
+                if self.error is not None:
+                    continue  # drain: the main thread stops at its next put()
+                try:
+                    with transaction.atomic():
+                        batch.apply()
+                except BaseException as exc:
+                    self.error = exc
+        finally:
+            connections.close_all()
+
+    def put(self, batch: Batch) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(batch)
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+@dataclass
+class HistoryResult:
+    dossiers: int
+    seconds: float
+    statuses: dict[str, int]
+
+    @property
+    def per_second(self) -> float:
+        return self.dossiers / self.seconds if self.seconds else 0.0
+
+
+def generate_history(
+    *,
+    year: int,
+    count: int,
+    seed: int,
+    actor: Any,
+    as_of: dt.datetime | None = None,
+    via_services: bool = False,
+    batch_size: int = 2000,
+    progress: Progress | None = None,
+    shares: Shares | None = None,
+    threaded: bool | None = None,
+) -> HistoryResult:
+    """Generate `count` dossiers submitted in `year` (deterministic for `seed`)."""
+    if count <= 0:
+        raise ValidationFailed("The count must be positive.", fields={"count": str(count)})
+    rng = random.Random(seed)  # noqa: S311 (synthetic data, reproducible from the seed)
+    catalogue = Catalogue(rng)
+    planner = Planner(
+        catalogue, year=year, count=count, seed=seed, rng=rng, as_of=as_of, shares=shares
+    )
+    writer = BulkWriter(catalogue, actor)
+    statuses: dict[str, int] = defaultdict(int)
+    started = time.monotonic()
+    pending: list[Plan] = []
+    if threaded is None:
+        threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
+    pipeline = _Pipeline() if threaded and not via_services else None
+
+    def flush() -> None:
+        if not pending:
+            return
+        written: Sequence[Any]
+        if via_services:
+            written = run_with_services(pending, actor)
+        elif pipeline is not None:
+            batch = writer.prepare(pending)
+            pipeline.put(batch)
+            written = batch.dossiers
+        else:
+            written = writer.write(pending)
+        for d in written:
+            statuses[d.status] += 1
+        if progress is not None:
+            progress.advance(len(pending))
+        pending.clear()
+
+    # Millions of short-lived rows: the cyclic GC would scan the whole heap again and again.
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(500_000, 100, 100)
+    try:
+        for day_plans in planner.plans():
+            pending.extend(day_plans)
+            if len(pending) >= batch_size:
+                flush()
+        flush()
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+        if pipeline is not None:
+            pipeline.close()
+    seconds = time.monotonic() - started
+    audit_record(
+        action="dossiers_generate_history",
+        object_type="dossiers.dossier",
+        changes={
+            "year": year,
+            "count": count,
+            "seed": seed,
+            "via_services": via_services,
+            "statuses": dict(statuses),
+        },
+        note=f"{count} synthetic dossiers for {year} (seed {seed})",
+    )
+    return HistoryResult(dossiers=count, seconds=seconds, statuses=dict(statuses))

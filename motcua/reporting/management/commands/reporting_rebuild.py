@@ -1,0 +1,29 @@
+"""`manage.py reporting_rebuild`: recompute every DossierFact from the dossiers.
+
+Needed once on a database that had dossiers before the reporting tables existed, or after
+dossiers were written without `Dossier.save()` (a bulk load by another tool). Idempotent.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from motcua.dossiers.history import Progress
+from motcua.dossiers.models import Dossier
+from motcua.reporting.facts import facts_rebuild
+
+
+class Command(BaseCommand):
+    help = "Recompute the reporting facts (DossierFact) of every dossier."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--batch-size", type=int, default=5000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        progress = Progress(Dossier.objects.count(), stream=options.get("stderr") or sys.stderr)
+        written = facts_rebuild(batch_size=options["batch_size"], progress=progress.advance)
+        seconds = progress.finish()
+        self.stdout.write(f"{written:,} dossiers counted in the statistics ({seconds:.1f} s).")

@@ -1,0 +1,103 @@
+"""Report parameters from a query string (web page or API), validated once for both.
+
+Bad values raise ValidationFailed (422, with one message per field); a unit outside the user's
+scope raises PermissionDenied (403).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.errors import ValidationFailed
+from motcua.organisations.models import Organisation
+from motcua.reporting.policies import unit_ids_for
+
+GROUP_BY = ("organisation", "field", "procedure")
+MIN_DAY = dt.date(1990, 1, 1)
+MAX_DAY = dt.date(2200, 12, 31)
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    date_from: dt.date
+    date_to: dt.date
+    group_by: str
+    unit: Organisation | None
+    unit_ids: list[int] | None  # None: no restriction (the whole province)
+
+    def query(self, **extra: Any) -> dict[str, str]:
+        """The parameters as a query string dict (for links)."""
+        out = {
+            "from": self.date_from.isoformat(),
+            "to": self.date_to.isoformat(),
+            "group_by": self.group_by,
+        }
+        if self.unit is not None:
+            out["unit"] = self.unit.agency_code
+        out.update({k: str(v) for k, v in extra.items()})
+        return out
+
+
+def _date(raw: str, name: str, errors: dict[str, str]) -> dt.date | None:
+    try:
+        value = dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        errors[name] = _("expected a date YYYY-MM-DD")
+        return None
+    if not MIN_DAY <= value <= MAX_DAY:
+        errors[name] = _("out of range")
+        return None
+    return value
+
+
+def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """From 1 January of this year to today."""
+    today = today or timezone.localdate()
+    return today.replace(month=1, day=1), today
+
+
+def parse_params(user: Any, data: Mapping[str, str], *, defaults: bool = False) -> ReportParams:
+    """Validate `from`, `to`, `group_by` and `unit`; with `defaults`, missing dates mean this
+    year so far (the web pages), otherwise they are required (the API)."""
+    errors: dict[str, str] = {}
+    default_from, default_to = default_period()
+    raw_from, raw_to = data.get("from", ""), data.get("to", "")
+    date_from = date_to = None
+    if raw_from:
+        date_from = _date(raw_from, "from", errors)
+    elif defaults:
+        date_from = default_from
+    else:
+        errors["from"] = _("required")
+    if raw_to:
+        date_to = _date(raw_to, "to", errors)
+    elif defaults:
+        date_to = default_to
+    else:
+        errors["to"] = _("required")
+    if date_from and date_to and date_to < date_from:
+        errors["to"] = _("before the start of the period")
+    group_by = data.get("group_by", "") or "organisation"
+    if group_by not in GROUP_BY:
+        errors["group_by"] = _("one of: %(values)s") % {"values": ", ".join(GROUP_BY)}
+    unit = None
+    code = (data.get("unit") or "").strip()
+    if code:
+        unit = Organisation.objects.filter(agency_code=code).first()
+        if unit is None:
+            errors["unit"] = _("no organisation has this agency code")
+    if errors or date_from is None or date_to is None:
+        raise ValidationFailed(_("Some report parameters are missing or invalid."), fields=errors)
+    return ReportParams(
+        date_from=date_from,
+        date_to=date_to,
+        group_by=group_by,
+        unit=unit,
+        unit_ids=unit_ids_for(user, unit),
+    )
