@@ -47,3 +47,28 @@ class DomainErrorMiddleware:
         if isinstance(exception, DomainError):
             return render(request, "error.html", {"error": exception}, status=exception.http_status)
         return None
+
+
+class VietnameseFirstLocaleMiddleware:
+    """Vietnamese unless the user chose English with the language switch.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so a phone set to
+    English would get English pages although the service is Vietnamese first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+        from django.utils.cache import patch_vary_headers
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        codes = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in codes else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -49,7 +49,7 @@ def test_wrong_type_and_too_large(
     summary = page.locator("#error-summary")
     summary.wait_for()
     # then
-    assert "not a file type we accept" in summary.inner_text()
+    assert "không thuộc loại tệp được chấp nhận" in summary.inner_text()
     assert (
         page.locator("#papers > li").nth(0).locator(".staged .filename").inner_text() == "don.pdf"
     )
@@ -63,7 +63,7 @@ def test_wrong_type_and_too_large(
         file_payload("lon.pdf", PDF + b"0" * 4096, "application/pdf")
     )
     page.locator("#papers > li").nth(1).locator("form.upload button[type=submit]").click()
-    page.locator("#error-summary:has-text('the largest file accepted')").wait_for()
+    page.locator("#error-summary:has-text('dung lượng tệp tối đa')").wait_for()
     # then
     assert (
         page.locator("#papers > li").nth(0).locator(".staged .filename").inner_text() == "don.pdf"

@@ -44,3 +44,11 @@ def test_ui_is_vietnamese_by_default_with_english_available():
         assert translation.gettext("Log in") == "Đăng nhập"
     with translation.override("en"):
         assert translation.gettext("Log in") == "Log in"
+
+
+def test_pages_are_vietnamese_even_for_an_english_browser_until_english_is_chosen(client, db):
+    page = client.get("/accounts/login/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "Đăng nhập" in page.content.decode()
+    resp = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert resp.status_code == 302
+    assert "Log in" in client.get("/accounts/login/").content.decode()

@@ -21,4 +21,4 @@ def citizen_client(client, world):  # type: ignore[no-untyped-def]  # noqa: F811
 @pytest.fixture(autouse=True)
 def _english(client):  # type: ignore[no-untyped-def]
     """Assertions read the English msgids; Vietnamese is the default (see test_i18n)."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"

@@ -163,7 +163,8 @@ def test_feedback_is_answered_by_an_official(citizen_client, client, world):
     # when: the specialist answers in the officials' pages
     from django.test import Client
 
-    office = Client(HTTP_ACCEPT_LANGUAGE="en")
+    office = Client()
+    office.cookies["django_language"] = "en"
     office.force_login(world.specialist)
     listing = office.get("/feedback/office/").content.decode()
     assert "Bao giờ có kết quả?" in listing
