@@ -67,7 +67,7 @@ class VietnameseFirstLocaleMiddleware:
         codes = {code for code, _name in settings.LANGUAGES}
         language = chosen if chosen in codes else settings.LANGUAGE_CODE
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
