@@ -18,7 +18,7 @@ from motcua.accounts import policies
 from motcua.api.auth import AUTH
 from motcua.core.errors import BadRequest, PermissionDenied, ValidationFailed
 from motcua.dossiers import selectors, services
-from motcua.dossiers.enums import NATIONAL_STATUS_CODE, Action
+from motcua.dossiers.enums import Action
 from motcua.dossiers.models import Dossier, IdempotencyRecord
 from motcua.organisations.selectors import organisation_get_by_code
 from motcua.signatures.api import get_dossier_result as signed_dossier_result
@@ -128,31 +128,14 @@ class ErrorOut(Schema):
     error: dict[str, Any]
 
 
-def _local(value: dt.datetime | None) -> str | None:
-    return timezone.localtime(value).isoformat() if value else None
-
-
 def dossier_out(d: Dossier, user: Any = None) -> dict[str, Any]:
+    """The export row (the same fields and formats) plus what the API reader needs."""
     from motcua.dossiers.transitions import allowed_actions
 
     return {
-        "code": d.code,
-        "status": d.status,
-        "status_code": NATIONAL_STATUS_CODE[d.status],
-        "procedure_code": d.procedure_version.procedure.code,
+        **selectors.dossier_export_row(d),
         "procedure_name": d.procedure_version.name,
-        "channel": d.channel,
-        "receiving_unit": d.receiving_unit.agency_code,
         "current_unit": d.current_unit.agency_code,
-        "submitted_at": _local(d.submitted_at),
-        "received_at": _local(d.received_at),
-        "due_at": _local(d.due_at),
-        "appointment_at": _local(d.appointment_at),
-        "ended_at": _local(d.ended_at),
-        "delivered_at": _local(d.delivered_at),
-        "supplement_count": d.supplement_count,
-        "paused_minutes": d.paused_minutes,
-        "paused_since": _local(d.paused_since),
         "applicant": {
             "full_name": d.applicant.full_name,
             "id_number": d.applicant.id_number,

@@ -41,6 +41,7 @@ from motcua.dossiers.enums import (
     StepResult,
 )
 from motcua.dossiers.models import Applicant, Dossier, DossierComponent, DossierEvent, StepRecord
+from motcua.dossiers.rules import classify
 from motcua.dossiers.uploads import CheckedFile, check_upload
 from motcua.organisations.models import Organisation
 from motcua.procedures.models import ProcedureCase, ProcedureVersion
@@ -258,17 +259,6 @@ def _open_step(
     dossier.current_step = step
     dossier.current_unit = step.organisation
     return step
-
-
-def classify(ended: dt.datetime, due: dt.datetime) -> str:
-    """DOMAIN §4: compared by calendar date (Vietnam time)."""
-    end_day = timezone.localtime(ended).date()
-    due_day = timezone.localtime(due).date()
-    if end_day < due_day:
-        return StepResult.EARLY
-    if end_day == due_day:
-        return StepResult.ON_TIME
-    return StepResult.LATE
 
 
 def _step_result(step: StepRecord, ended: dt.datetime) -> str:

@@ -32,6 +32,7 @@ from motcua.dossiers.printing.layout import (
     short_time,
 )
 from motcua.dossiers.printing.pdf import base_context, render_pdf
+from motcua.dossiers.rules import classify
 from motcua.organisations.models import Organisation
 
 S = DossierStatus
@@ -137,15 +138,8 @@ def tracking_book_rows(unit: Organisation, date_from: dt.date, date_to: dt.date)
     return rows
 
 
-def classify_end(ended: dt.datetime, due: dt.datetime) -> str:
-    """DOMAIN §4: by calendar date in Vietnam time, end < due early, = on time, > late."""
-    end_day = timezone.localtime(ended).date()
-    due_day = timezone.localtime(due).date()
-    if end_day < due_day:
-        return StepResult.EARLY
-    if end_day == due_day:
-        return StepResult.ON_TIME
-    return StepResult.LATE
+# The rule of DOMAIN §4, under the name the printing package has always exported.
+classify_end = classify
 
 
 def book_result(dossier: Dossier, today: dt.date) -> str:
