@@ -723,11 +723,10 @@ def _advance(
     index = _current_index(dossier)
     specs = _process(dossier)
     _close_step(dossier, ctx, note)
-    if to_unit is None and _is_return_step(specs, index + 1):
-        # Approved: the dossier stays with the processing unit until the result is issued
-        # (complete), which then opens the return step at the desk.
-        pass
-    elif _open_step(dossier, index + 1, ctx, unit=to_unit) is None:
+    # Once approved, the dossier stays with the processing unit until the result is issued
+    # (complete), which then opens the return step at the desk.
+    awaiting_result = to_unit is None and _is_return_step(specs, index + 1)
+    if not awaiting_result and _open_step(dossier, index + 1, ctx, unit=to_unit) is None:
         # Past the defined process (e.g. forwarded to another agency at the last step).
         unit = to_unit or dossier.current_unit
         step = StepRecord.objects.create(
