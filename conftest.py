@@ -22,6 +22,8 @@ def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
     }
     settings.LANGUAGE_CODE = "vi"
     settings.MOTCUA_CALENDAR_RECHECK_SECONDS = 0  # tests change overrides behind the cache
+    settings.MOTCUA_CATALOGUE_RECHECK_SECONDS = 0  # … and procedures, tokens, accounts
+    settings.MOTCUA_API_TOKEN_CACHE_SECONDS = 0
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]

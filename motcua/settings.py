@@ -118,6 +118,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Server-side binding lets psycopg prepare the statements a connection runs repeatedly (after
+# 5 runs): PostgreSQL then skips parsing and planning them. Set DATABASE_PREPARED_STATEMENTS=0
+# behind a pooler that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") == "1"
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -216,6 +226,12 @@ SESSION_COOKIE_HTTPONLY = True
 
 # --- MotCua ---------------------------------------------------------------------------------
 MOTCUA_PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "000.00.00.H12")
+# An API token checked less than this many seconds ago is not looked up again in the same web
+# process (a revocation made in another process takes at most this long to apply here).
+MOTCUA_API_TOKEN_CACHE_SECONDS = float(os.environ.get("MOTCUA_API_TOKEN_CACHE_SECONDS", "5"))
+# Intake keeps each current procedure version in memory; a change to its internal process made
+# in another process is seen after at most this many seconds.
+MOTCUA_CATALOGUE_RECHECK_SECONDS = float(os.environ.get("MOTCUA_CATALOGUE_RECHECK_SECONDS", "2"))
 MOTCUA_UPLOAD_MAX_BYTES = int(os.environ.get("MOTCUA_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

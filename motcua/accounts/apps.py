@@ -13,3 +13,16 @@ class AccountsConfig(AppConfig):
         audit_register(User)
         audit_register(RoleAssignment)
         audit_register(ApiToken, exclude=("key_hash",))
+
+        from django.db.models.signals import post_delete, post_save
+
+        from motcua.accounts.services import api_token_cache_clear
+
+        # A change to a token, an account or its roles is seen at once by this process.
+        for model in (ApiToken, User, RoleAssignment):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    api_token_cache_clear,
+                    sender=model,
+                    dispatch_uid=f"motcua-token-cache-{signal is post_save}-{model.__name__}",
+                )

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import copy
+import threading
+import time
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -93,12 +97,34 @@ def api_token_revoke(*, token_id: int, actor: Any = None) -> ApiToken:
     return token
 
 
+# Authenticated API tokens, per process: key hash -> (monotonic time of the check, user).
+# A hit skips the database for MOTCUA_API_TOKEN_CACHE_SECONDS; any save or delete of a token,
+# user or role assignment in this process empties it (signals, see AccountsConfig.ready), so
+# only a change made by another process can take up to that long to be seen here.
+_token_cache: dict[str, tuple[float, User]] = {}
+_token_cache_lock = threading.Lock()
+TOKEN_CACHE_MAX_ENTRIES = 10_000
+
+
+def api_token_cache_clear(*args: Any, **kwargs: Any) -> None:
+    """Forget every cached token (also usable as a signal receiver)."""
+    with _token_cache_lock:
+        _token_cache.clear()
+
+
 def api_token_authenticate(key: str) -> User | None:
     if not key:
         return None
+    key_hash = ApiToken.hash_key(key)
+    ttl = float(getattr(settings, "MOTCUA_API_TOKEN_CACHE_SECONDS", 0))
+    if ttl > 0:
+        hit = _token_cache.get(key_hash)
+        if hit is not None and time.monotonic() - hit[0] < ttl:
+            return copy.copy(hit[1])  # each request gets its own instance
+    checked_at = time.monotonic()
     token = (
         ApiToken.objects.select_related("user", "user__organisation")
-        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True)
+        .filter(key_hash=key_hash, revoked_at__isnull=True)
         .first()
     )
     if token is None or not token.user.is_active:
@@ -107,4 +133,11 @@ def api_token_authenticate(key: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
         # Touch at most every five minutes; a plain UPDATE, not an audited change.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    user = token.user
+    if ttl > 0:
+        user.role_set()  # loaded once, kept with the cached user
+        with _token_cache_lock:
+            if len(_token_cache) >= TOKEN_CACHE_MAX_ENTRIES:
+                _token_cache.clear()
+            _token_cache[key_hash] = (checked_at, copy.copy(user))
+    return user

@@ -320,7 +320,7 @@ def export_dossiers(request: HttpRequest) -> StreamingHttpResponse:
     "/{code}", response={200: DossierOut, 403: ErrorOut, 404: ErrorOut}, operation_id="get_dossier"
 )
 def get_dossier(request: HttpRequest, code: str) -> Any:
-    dossier = selectors.dossier_get_by_code(code)
+    dossier = selectors.dossier_get_summary(code)
     if not selectors.can_view(request.user, dossier):
         raise PermissionDenied(_("You may not see this dossier."))
     return dossier_out(dossier, request.user)

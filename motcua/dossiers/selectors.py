@@ -46,6 +46,51 @@ def dossier_get_by_code(code: str) -> Dossier:
         ) from None
 
 
+# What the API's dossier body (`api.dossier_out`) and `can_view` read: the hot read path loads
+# these columns only, not the six full rows of `dossier_get_by_code`.
+SUMMARY_FIELDS = (
+    "code",
+    "status",
+    "channel",
+    "submitted_at",
+    "received_at",
+    "due_at",
+    "appointment_at",
+    "ended_at",
+    "delivered_at",
+    "supplement_count",
+    "paused_minutes",
+    "paused_since",
+    "fee_amount",
+    "result_number",
+    "owner",
+    "processing_unit",
+    "procedure_version__name",
+    "procedure_version__procedure__code",
+    "receiving_unit__agency_code",
+    "current_unit__agency_code",
+    "applicant__full_name",
+    "applicant__id_number",
+    "applicant__kind",
+)
+
+
+def dossier_get_summary(code: str) -> Dossier:
+    """The dossier with the columns of its API body only (other fields load lazily)."""
+    try:
+        return (
+            Dossier.objects.select_related(
+                "procedure_version__procedure", "applicant", "receiving_unit", "current_unit"
+            )
+            .only(*SUMMARY_FIELDS)
+            .get(code=code)
+        )
+    except Dossier.DoesNotExist:
+        raise NotFound(
+            _("No dossier has the code “%(code)s”.") % {"code": code}, fields={"code": code}
+        ) from None
+
+
 def can_view(user: Any, dossier: Dossier) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False

@@ -27,7 +27,7 @@ from motcua.calendar import deadlines as dl
 from motcua.calendar.selectors import calendar_for
 from motcua.core.audit import audit_record, current_interface
 from motcua.core.audit_models import Interface
-from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
+from motcua.core.errors import PermissionDenied, ValidationFailed
 from motcua.dossiers import transitions
 from motcua.dossiers.codes import dossier_code_next
 from motcua.dossiers.enums import (
@@ -368,27 +368,15 @@ def _find_or_create_applicant(data: ApplicantInput, owner: Any) -> Applicant:
 
 
 def _resolve_version(procedure_code: str) -> ProcedureVersion:
-    from motcua.procedures.selectors import procedure_get_by_code
+    from motcua.procedures.selectors import procedure_current_version
 
-    procedure = procedure_get_by_code(procedure_code)
-    version = None
-    if procedure.current_version_id is not None:
-        version = (
-            ProcedureVersion.objects.prefetch_related(*VERSION_PREFETCH)
-            .filter(pk=procedure.current_version_id)
-            .first()
-        )
-    if version is None:
-        raise NotFound(
-            _("This procedure has no published version."), fields={"procedure_code": procedure_code}
-        )
-    return version
+    return procedure_current_version(procedure_code)
 
 
 def _resolve_case(version: ProcedureVersion, case_code: str | None) -> ProcedureCase | None:
     if not case_code:
         return version.default_case()
-    case = version.cases.filter(code=case_code).first()
+    case = next((c for c in version.cases.all() if c.code == case_code), None)
     if case is None:
         raise ValidationFailed(
             _("This procedure has no case “%(case)s”.") % {"case": case_code},

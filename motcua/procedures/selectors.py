@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -54,6 +57,48 @@ def procedure_version_get(pk: int) -> ProcedureVersion:
     version = procedure_version_prefetch().filter(pk=pk).first()
     if version is None:
         raise NotFound(_("This procedure version does not exist."))
+    return version
+
+
+# The current versions that intake reads, per process: version id -> (monotonic time, version).
+# A version is an immutable snapshot, so only its internal process can change under it
+# (`procedure_set_process`, which empties this cache in its own process); another process sees
+# such a change after at most MOTCUA_CATALOGUE_RECHECK_SECONDS. The procedure's current version
+# is read on every call, so a newly published version is used at once everywhere.
+_current_versions: dict[int, tuple[float, ProcedureVersion]] = {}
+_current_versions_lock = threading.Lock()
+
+
+def procedure_version_cache_clear() -> None:
+    with _current_versions_lock:
+        _current_versions.clear()
+
+
+def procedure_current_version(code: str) -> ProcedureVersion:
+    """The current version of the procedure `code`, with everything intake reads (cases and
+    their papers, time limits, fees, process steps, organisations), shared by the requests of
+    this process: treat it as read-only. NotFound for an unknown code or no published version."""
+    version_id = (
+        Procedure.objects.filter(code=(code or "").strip(), current_version__isnull=False)
+        .values_list("current_version_id", flat=True)
+        .first()
+    )
+    if version_id is None:
+        raise NotFound(
+            _("No procedure has the code “%(code)s”.") % {"code": code},
+            fields={"code": _("unknown")},
+        )
+    ttl = float(getattr(settings, "MOTCUA_CATALOGUE_RECHECK_SECONDS", 2.0))
+    hit = _current_versions.get(version_id)
+    if hit is not None and time.monotonic() - hit[0] < ttl:
+        return hit[1]
+    loaded_at = time.monotonic()
+    version = procedure_version_get(version_id)
+    if ttl > 0:
+        with _current_versions_lock:
+            if len(_current_versions) > 10_000:
+                _current_versions.clear()
+            _current_versions[version_id] = (loaded_at, version)
     return version
 
 

@@ -39,7 +39,11 @@ from motcua.procedures.models import (
     TimeLimit,
 )
 from motcua.procedures.policies import ensure_can_edit_procedure
-from motcua.procedures.selectors import procedure_version_prefetch, procedure_version_spec
+from motcua.procedures.selectors import (
+    procedure_version_cache_clear,
+    procedure_version_prefetch,
+    procedure_version_spec,
+)
 from motcua.procedures.specs import (
     FieldRef,
     OrgRef,
@@ -607,6 +611,9 @@ def procedure_set_process(
         },
         actor=actor,
     )
+    # Intake in this process uses the new steps from now on (other processes within seconds).
+    transaction.on_commit(procedure_version_cache_clear)
+    procedure_version_cache_clear()
     return created
 
 

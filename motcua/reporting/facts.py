@@ -81,6 +81,10 @@ DOSSIER_FIELDS = (
     "fee_paid_online",
     "delivery_method",
 )
+# A save whose update_fields hold none of these cannot change the fact (e.g. the code).
+FACT_SOURCE_FIELDS = frozenset(
+    {*DOSSIER_FIELDS, *(f.removesuffix("_id") for f in DOSSIER_FIELDS if f.endswith("_id"))}
+)
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,7 @@ def fact_values(
 ) -> dict[str, Any] | None:
     """The fact of dossier `d` (None: the dossier does not count in the statistics); its
     papers are read from the database unless given."""
-    if d.received_at is None or d.status in NEVER_COUNTED:
+    if d.received_at is None or d.status in NEVER_COUNTED:  # not counts(d)
         return None
     if papers is None:
         papers = papers_of([d.pk]).get(d.pk, NO_PAPERS) if d.pk is not None else NO_PAPERS
@@ -215,11 +219,18 @@ def fact_values(
     }
 
 
-def dossier_fact_refresh(dossier: Dossier) -> None:
-    """Make the dossier's fact equal to `fact_values(dossier)` (insert, update or delete)."""
+def counts(dossier: Dossier) -> bool:
+    """Whether the dossier has a fact (it counts in the statistics)."""
+    return dossier.received_at is not None and dossier.status not in NEVER_COUNTED
+
+
+def dossier_fact_refresh(dossier: Dossier, *, created: bool = False) -> None:
+    """Make the dossier's fact equal to `fact_values(dossier)` (insert, update or delete).
+    `created`: the dossier row was just inserted, so it has no fact yet."""
     values = fact_values(dossier)
     if values is None:
-        DossierFact.objects.filter(pk=dossier.pk).delete()
+        if not created:
+            DossierFact.objects.filter(pk=dossier.pk).delete()
         return
     existing = DossierFact.objects.filter(pk=dossier.pk).values(*FACT_FIELDS).first()
     if existing == values:
@@ -230,11 +241,21 @@ def dossier_fact_refresh(dossier: Dossier) -> None:
         DossierFact.objects.filter(pk=dossier.pk).update(**values)
 
 
-def on_dossier_saved(sender: Any, instance: Dossier, raw: bool = False, **kwargs: Any) -> None:
-    """post_save receiver of Dossier (connected in ReportingConfig.ready)."""
+def on_dossier_saved(
+    sender: Any,
+    instance: Dossier,
+    raw: bool = False,
+    created: bool = False,
+    update_fields: frozenset[str] | None = None,
+    **kwargs: Any,
+) -> None:
+    """post_save receiver of Dossier (connected in ReportingConfig.ready). A save that only
+    writes columns the fact does not read (the code, say) costs no query."""
     if raw or instance.pk is None:
         return
-    dossier_fact_refresh(instance)
+    if update_fields is not None and not update_fields & FACT_SOURCE_FIELDS:
+        return
+    dossier_fact_refresh(instance, created=created)
 
 
 def on_component_saved(
@@ -245,6 +266,9 @@ def on_component_saved(
     never removed, so an electronic result once there stays (delivery online sets it too)."""
     if raw or instance.dossier_id is None:
         return
+    dossier = instance._state.fields_cache.get("dossier")
+    if dossier is not None and dossier.pk == instance.dossier_id and not counts(dossier):
+        return  # no fact yet: the papers are read when the dossier is received
     papers = papers_of([instance.dossier_id]).get(instance.dossier_id, NO_PAPERS)
     flags: dict[str, bool] = {
         "papers_digitised": papers.submitted > 0 and papers.not_digitised == 0,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -86,3 +87,67 @@ def test_admin_is_for_administrators_only(client: Client):
     resp = client.get("/admin/")
     assert resp.status_code == 200
     assert client.get("/admin/core/auditrecord/").status_code == 200
+
+
+def test_a_token_checked_recently_is_not_looked_up_again(
+    settings: Any, django_assert_num_queries: Any
+) -> None:
+    from motcua.accounts.services import api_token_cache_clear, api_token_create
+
+    settings.MOTCUA_API_TOKEN_CACHE_SECONDS = 3600
+    api_token_cache_clear()
+    user = OfficialFactory(username="machine3")
+    _, key = api_token_create(username="machine3")
+    first = api_token_authenticate(key)
+    assert first == user
+    # when used again, then no query, and each request gets its own instance
+    with django_assert_num_queries(0):
+        again = api_token_authenticate(key)
+    assert again == user and again is not first
+    api_token_cache_clear()
+
+
+def test_revoking_or_deactivating_in_this_process_applies_at_once(settings: Any) -> None:
+    from motcua.accounts.services import (
+        api_token_cache_clear,
+        api_token_create,
+        api_token_revoke,
+    )
+
+    settings.MOTCUA_API_TOKEN_CACHE_SECONDS = 3600
+    api_token_cache_clear()
+    user = OfficialFactory(username="machine4")
+    token, key = api_token_create(username="machine4")
+    _, other_key = api_token_create(username="machine4")
+    assert api_token_authenticate(key) == user
+    assert api_token_authenticate(other_key) == user
+    # when one token is revoked, then it stops at once
+    api_token_revoke(token_id=token.pk)
+    assert api_token_authenticate(key) is None
+    # when the account is deactivated, then its other token stops at once too
+    user.is_active = False
+    user.save()
+    assert api_token_authenticate(other_key) is None
+    api_token_cache_clear()
+
+
+def test_a_revocation_made_by_another_process_applies_after_the_cache_time(
+    settings: Any,
+) -> None:
+    import time
+
+    from django.utils import timezone
+
+    from motcua.accounts.services import api_token_cache_clear, api_token_create
+
+    settings.MOTCUA_API_TOKEN_CACHE_SECONDS = 0.2
+    api_token_cache_clear()
+    OfficialFactory(username="machine5")
+    token, key = api_token_create(username="machine5")
+    assert api_token_authenticate(key) is not None
+    # given a revocation that bypasses this process (no signal reaches its cache)
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    time.sleep(0.25)
+    # then
+    assert api_token_authenticate(key) is None
+    api_token_cache_clear()

@@ -424,3 +424,61 @@ def test_default_process_uses_the_shortest_channel_and_a_nominal_time_without_on
     assert sum(s.budget_hours for s in process_steps_for(version)) == 8
     no_time = ProcedureVersionFactory.create(time_limits=[])
     assert sum(s.budget_hours for s in process_steps_for(no_time)) == 40
+
+
+def test_intake_keeps_the_current_version_in_memory_and_sees_every_change(
+    camau: Any, settings: Any, django_assert_num_queries: Any
+) -> None:
+    from motcua.procedures.selectors import (
+        procedure_current_version,
+        procedure_version_cache_clear,
+    )
+
+    # given a cached current version
+    settings.MOTCUA_CATALOGUE_RECHECK_SECONDS = 3600
+    procedure_version_cache_clear()
+    v1 = procedure_create(actor=None, code="2.000488", data=base_data(camau))
+    assert procedure_current_version("2.000488").pk == v1.pk
+    # when read again, then only the procedure row is queried
+    with django_assert_num_queries(1):
+        again = procedure_current_version("2.000488")
+        assert [tl.amount for tl in again.time_limits.all()]
+    # when its internal process changes, then the next intake sees the new steps
+    procedure_set_process(
+        actor=None,
+        version=v1,
+        steps=[{"name": "Thẩm định", "role": Role.SPECIALIST, "budget_hours": 8}],
+    )
+    steps = procedure_current_version("2.000488").process_steps.all()
+    assert [s.name for s in steps] == ["Thẩm định"]
+    # when a new version is published, then it is used at once
+    v2 = procedure_update(actor=None, procedure=v1.procedure, data={"name": "Tên mới"})
+    assert procedure_current_version("2.000488").pk == v2.pk
+    assert procedure_current_version("2.000488").name == "Tên mới"
+    procedure_version_cache_clear()
+
+
+def test_a_change_made_by_another_process_is_seen_after_the_recheck_interval(
+    camau: Any, settings: Any
+) -> None:
+    import time
+
+    from motcua.procedures.selectors import (
+        procedure_current_version,
+        procedure_version_cache_clear,
+    )
+
+    settings.MOTCUA_CATALOGUE_RECHECK_SECONDS = 0.2
+    procedure_version_cache_clear()
+    v1 = procedure_create(actor=None, code="2.000488", data=base_data(camau))
+    assert not procedure_current_version("2.000488").process_steps.all()
+    # given a change that does not pass through this process's services
+    ProcessStep.objects.create(
+        version=v1, order=1, name="Thẩm định", role=Role.SPECIALIST, budget_hours=8
+    )
+    # then after the interval the cached version is read again
+    time.sleep(0.25)
+    assert [s.name for s in procedure_current_version("2.000488").process_steps.all()] == [
+        "Thẩm định"
+    ]
+    procedure_version_cache_clear()
