@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB_WORKERS ?= 2
+# WSGI threads per worker: granian's default (hundreds) makes the threads fight over the GIL.
+WEB_THREADS ?= 4
 PYTEST_ARGS ?=
 
 .PHONY: run test lint typecheck pytest install migrate demo serve worker messages bench clean
@@ -32,7 +34,7 @@ run: demo
 	@trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py db_worker --queue-name default >var/worker.log 2>&1 & WORKER=$$!; \
 	$(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS) \
-		--no-ws motcua.wsgi:application
+		--blocking-threads $(WEB_THREADS) --no-ws motcua.wsgi:application
 
 lint: install
 	$(VENV)/bin/ruff check .

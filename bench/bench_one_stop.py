@@ -1,4 +1,5 @@
-"""One-stop API under load: PostgreSQL, granian (2 WSGI workers), load from a second process.
+"""One-stop API under load: PostgreSQL, granian (2 WSGI workers of 4 threads), load from a second
+process.
 
 Measured in one run against the same server, each for --seconds at --concurrency:
   trivial      GET  /api/v1/health (no auth, no database): the server's ceiling
@@ -240,10 +241,13 @@ def run_step(args: list[str], env: dict[str, str], what: str) -> str:
 
 
 @contextmanager
-def server(env: dict[str, str], port: int, workers: int, log_path: Path) -> Iterator[int]:
+def server(
+    env: dict[str, str], port: int, workers: int, log_path: Path, threads: int = 4
+) -> Iterator[int]:
     command = [
         GRANIAN, "--interface", "wsgi", "--host", HOST, "--port", str(port),
-        "--workers", str(workers), "--no-ws", "motcua.wsgi:application",
+        "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws",
+        "motcua.wsgi:application",
     ]  # fmt: skip
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
@@ -360,6 +364,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=8, help="client connections (8)")
     parser.add_argument("--rate", type=float, default=50.0, help="paced submissions/s (50)")
     parser.add_argument("--workers", type=int, default=2, help="granian worker processes (2)")
+    parser.add_argument(
+        "--threads", type=int, default=4, help="granian WSGI threads per worker (4, as make run)"
+    )
     parser.add_argument("--quick", action="store_true", help="2 s per benchmark (smoke run)")
     parser.add_argument(
         "--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL"
@@ -406,7 +413,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         run_step([PY, "bench/_one_stop_setup.py"], env, "setup").strip().splitlines()[-1]
     )
     log_path = workdir / "server.log"
-    with server(env, port, args.workers, log_path) as server_pid:
+    with server(env, port, args.workers, log_path, args.threads) as server_pid:
         wait_until_ready(port, log_path)
         scenario = Scenario(
             procedure_code=setup["procedure_code"],
@@ -416,7 +423,8 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
             citizen_token=setup["citizen_token"],
         )
         print(
-            f"granian --workers {args.workers} on {HOST}:{port}; procedure "
+            f"granian --workers {args.workers} --blocking-threads {args.threads} on {HOST}:{port}; "
+            "procedure "
             f"{scenario.procedure_code} at {scenario.desk}; {args.seconds:g} s each, "
             f"{args.concurrency} connections; {os.cpu_count()} CPUs, load average "
             f"{os.getloadavg()[0]:.1f}",

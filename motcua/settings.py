@@ -115,7 +115,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        conn_health_checks=os.environ.get("DATABASE_HEALTH_CHECKS", "1") == "1",
     )
 }
 # Server-side binding lets psycopg prepare the statements a connection runs repeatedly (after

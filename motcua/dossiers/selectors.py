@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
@@ -14,10 +14,11 @@ from motcua.accounts import policies
 from motcua.accounts.enums import Role
 from motcua.calendar import deadlines as dl
 from motcua.calendar.selectors import calendar_for
+from motcua.core.compiled import CompiledQuery
 from motcua.core.errors import NotFound
 from motcua.core.text import fold
 from motcua.dossiers.enums import END_STATUSES, NATIONAL_STATUS_CODE, PAUSED_STATUSES, DossierStatus
-from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.models import Dossier, DossierEvent, StepRecord
 
 S = DossierStatus
 OPEN_STATUSES = [s for s in S.values if s not in END_STATUSES and s != S.SUBMITTED]
@@ -46,12 +47,15 @@ def dossier_get_by_code(code: str) -> Dossier:
         ) from None
 
 
-# What the API's dossier body (`api.dossier_out`) and `can_view` read: the hot read path loads
-# these columns only, not the six full rows of `dossier_get_by_code`.
-SUMMARY_FIELDS = (
+# The dossier's export row (`GET /api/v1/dossiers/export`) as ORM paths, and what the API's
+# dossier body and `can_view` add: the body is built from these flat values, read either from a
+# Dossier instance (`values_of`) or straight from the database (`dossier_summary`).
+EXPORT_FIELDS = (
     "code",
-    "status",
+    "receiving_unit__agency_code",
+    "procedure_version__procedure__code",
     "channel",
+    "status",
     "submitted_at",
     "received_at",
     "due_at",
@@ -61,42 +65,69 @@ SUMMARY_FIELDS = (
     "supplement_count",
     "paused_minutes",
     "paused_since",
-    "fee_amount",
-    "result_number",
-    "owner",
-    "processing_unit",
+)
+SUMMARY_FIELDS = (
+    *EXPORT_FIELDS,
+    "id",
+    "owner_id",
+    "receiving_unit_id",
+    "processing_unit_id",
+    "current_unit_id",
     "procedure_version__name",
-    "procedure_version__procedure__code",
-    "receiving_unit__agency_code",
     "current_unit__agency_code",
     "applicant__full_name",
     "applicant__id_number",
     "applicant__kind",
+    "fee_amount",
+    "result_number",
+)
+
+_summary_by_code = CompiledQuery(
+    lambda code: Dossier.objects.filter(code=code), fields=SUMMARY_FIELDS
 )
 
 
-def dossier_get_summary(code: str) -> Dossier:
-    """The dossier with the columns of its API body only (other fields load lazily)."""
-    try:
-        return (
-            Dossier.objects.select_related(
-                "procedure_version__procedure", "applicant", "receiving_unit", "current_unit"
-            )
-            .only(*SUMMARY_FIELDS)
-            .get(code=code)
-        )
-    except Dossier.DoesNotExist:
+def values_of(d: Dossier, fields: Sequence[str]) -> dict[str, Any]:
+    """The values `.values(*fields)` would read, from an instance and its related objects."""
+    out: dict[str, Any] = {}
+    for path in fields:
+        value: Any = d
+        for part in path.split("__"):
+            value = getattr(value, part)
+        out[path] = value
+    return out
+
+
+def dossier_summary(code: str) -> dict[str, Any]:
+    """SUMMARY_FIELDS of the dossier `code`, in one prepared query (the API's hot read)."""
+    row = _summary_by_code.first(code=code)
+    if row is None:
         raise NotFound(
             _("No dossier has the code “%(code)s”.") % {"code": code}, fields={"code": code}
-        ) from None
+        )
+    return row
 
 
 def can_view(user: Any, dossier: Dossier) -> bool:
+    return can_view_summary(user, values_of(dossier, SUMMARY_ACCESS_FIELDS))
+
+
+SUMMARY_ACCESS_FIELDS = (
+    "id",
+    "owner_id",
+    "receiving_unit_id",
+    "processing_unit_id",
+    "current_unit_id",
+)
+
+
+def can_view_summary(user: Any, v: dict[str, Any]) -> bool:
+    """`can_view` from the SUMMARY_ACCESS_FIELDS of a dossier."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if dossier.owner_id is not None and dossier.owner_id == user.pk:
+    if v["owner_id"] is not None and v["owner_id"] == user.pk:
         return True
-    units = {dossier.receiving_unit_id, dossier.processing_unit_id, dossier.current_unit_id}
+    units = {v["receiving_unit_id"], v["processing_unit_id"], v["current_unit_id"]}
     if getattr(user, "is_official", False) and user.organisation_id in units:
         return True  # an official of a unit the dossier belongs to: no scope query needed
     if policies.is_provincial_admin(user):
@@ -106,7 +137,7 @@ def can_view(user: Any, dossier: Dossier) -> bool:
         return False
     if units & scope:
         return True
-    return dossier.steps.filter(organisation_id__in=scope).exists()
+    return StepRecord.objects.filter(dossier_id=v["id"], organisation_id__in=scope).exists()
 
 
 def dossier_get_for_viewer(code: str, user: Any) -> Dossier:
@@ -216,27 +247,33 @@ def dossier_events(dossier: Dossier) -> QuerySet[DossierEvent]:
 
 
 def _iso(value: dt.datetime | None) -> str | None:
-    return timezone.localtime(value).isoformat() if value else None
+    """Vietnam time, ISO 8601 with +07:00 (the province's zone, whatever zone is active)."""
+    return value.astimezone(dl.TZ).isoformat() if value else None
+
+
+def export_row(v: dict[str, Any]) -> dict[str, Any]:
+    """The export row from the EXPORT_FIELDS values of a dossier."""
+    return {
+        "code": v["code"],
+        "receiving_unit": v["receiving_unit__agency_code"],
+        "procedure_code": v["procedure_version__procedure__code"],
+        "channel": v["channel"],
+        "status": v["status"],
+        "status_code": NATIONAL_STATUS_CODE[v["status"]],
+        "submitted_at": _iso(v["submitted_at"]),
+        "received_at": _iso(v["received_at"]),
+        "due_at": _iso(v["due_at"]),
+        "appointment_at": _iso(v["appointment_at"]),
+        "ended_at": _iso(v["ended_at"]),
+        "delivered_at": _iso(v["delivered_at"]),
+        "supplement_count": v["supplement_count"],
+        "paused_minutes": v["paused_minutes"],
+        "paused_since": _iso(v["paused_since"]),
+    }
 
 
 def dossier_export_row(d: Dossier) -> dict[str, Any]:
-    return {
-        "code": d.code,
-        "receiving_unit": d.receiving_unit.agency_code,
-        "procedure_code": d.procedure_version.procedure.code,
-        "channel": d.channel,
-        "status": d.status,
-        "status_code": NATIONAL_STATUS_CODE[d.status],
-        "submitted_at": _iso(d.submitted_at),
-        "received_at": _iso(d.received_at),
-        "due_at": _iso(d.due_at),
-        "appointment_at": _iso(d.appointment_at),
-        "ended_at": _iso(d.ended_at),
-        "delivered_at": _iso(d.delivered_at),
-        "supplement_count": d.supplement_count,
-        "paused_minutes": d.paused_minutes,
-        "paused_since": _iso(d.paused_since),
-    }
+    return export_row(values_of(d, EXPORT_FIELDS))
 
 
 def dossier_export_iter(
@@ -248,11 +285,10 @@ def dossier_export_iter(
     end = dt.datetime.combine(
         date_to + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
     )
-    qs = Dossier.objects.select_related("receiving_unit", "procedure_version__procedure").filter(
-        received_at__isnull=False, received_at__lt=end
-    )
+    qs = Dossier.objects.filter(received_at__isnull=False, received_at__lt=end)
     qs = qs.filter(Q(received_at__gte=start) | Q(ended_at__isnull=True) | Q(ended_at__gte=start))
     if unit_ids is not None:
         qs = qs.filter(receiving_unit_id__in=unit_ids)
-    for d in qs.order_by("received_at", "id").iterator(chunk_size=2000):
-        yield dossier_export_row(d)
+    rows = qs.order_by("received_at", "id").values_list(*EXPORT_FIELDS)
+    for row in rows.iterator(chunk_size=2000):
+        yield export_row(dict(zip(EXPORT_FIELDS, row, strict=True)))

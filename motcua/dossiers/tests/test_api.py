@@ -225,3 +225,27 @@ def test_export_streams_json_lines(client: Client, world):
         "/api/v1/dossiers/export", {"from": "2027-13-01", "to": "2027-03-31"}, headers=admin
     )
     assert bad.status_code == 422 and "from" in bad.json()["error"]["fields"]
+
+
+def test_lookup_body_is_the_documented_schema_and_equals_the_action_answer(
+    client: Client, world
+):
+    from motcua.dossiers.api import DossierOut
+
+    citizen = bearer(world.citizen)
+    code = post_json(client, "/api/v1/dossiers", counter_body(channel=2), citizen).json()["code"]
+    acted = post_json(
+        client, f"/api/v1/dossiers/{code}/actions/receive", {}, bearer(world.counter)
+    )
+    # when
+    resp = client.get(f"/api/v1/dossiers/{code}", headers=citizen)
+    # then
+    assert resp.status_code == 200
+    assert resp["Content-Type"] == "application/json; charset=utf-8"
+    body = resp.json()
+    assert body == acted.json()
+    DossierOut.model_validate(body)
+    assert set(body) == set(DossierOut.model_fields)
+    assert body["applicant"]["full_name"] == "Trần Văn Bình"
+    assert body["status"] == "received" and body["allowed_actions"]
+    assert body["due_at"].endswith("+07:00")
