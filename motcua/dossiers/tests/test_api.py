@@ -227,16 +227,12 @@ def test_export_streams_json_lines(client: Client, world):
     assert bad.status_code == 422 and "from" in bad.json()["error"]["fields"]
 
 
-def test_lookup_body_is_the_documented_schema_and_equals_the_action_answer(
-    client: Client, world
-):
+def test_lookup_body_is_the_documented_schema_and_equals_the_action_answer(client: Client, world):
     from motcua.dossiers.api import DossierOut
 
     citizen = bearer(world.citizen)
     code = post_json(client, "/api/v1/dossiers", counter_body(channel=2), citizen).json()["code"]
-    acted = post_json(
-        client, f"/api/v1/dossiers/{code}/actions/receive", {}, bearer(world.counter)
-    )
+    acted = post_json(client, f"/api/v1/dossiers/{code}/actions/receive", {}, bearer(world.counter))
     # when
     resp = client.get(f"/api/v1/dossiers/{code}", headers=citizen)
     # then
@@ -249,3 +245,56 @@ def test_lookup_body_is_the_documented_schema_and_equals_the_action_answer(
     assert body["applicant"]["full_name"] == "Trần Văn Bình"
     assert body["status"] == "received" and body["allowed_actions"]
     assert body["due_at"].endswith("+07:00")
+
+
+def test_hot_paths_keep_their_query_budget(client: Client, world, settings):
+    """The benchmarked requests (bench/bench_one_stop.py) with the production caches on: a
+    regression here (a query per paper, a lost cache) shows before the benchmark does."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.MOTCUA_API_TOKEN_CACHE_SECONDS = 60
+    settings.MOTCUA_CATALOGUE_RECHECK_SECONDS = 60
+    settings.MOTCUA_CALENDAR_RECHECK_SECONDS = 60
+    counter, citizen = bearer(world.counter), bearer(world.citizen)
+    online = counter_body(
+        channel=2,
+        components=[{"paper_code": "GT1", "file": "f1"}, {"paper_code": "GT2", "file": "f2"}],
+    )
+
+    def submit(n: int):
+        online["applicant"]["id_number"] = f"0960990000{n:02d}"
+        return client.post(
+            "/api/v1/dossiers",
+            data={
+                "data": json.dumps(online),
+                "f1": SimpleUploadedFile("don.pdf", PDF, content_type="application/pdf"),
+                "f2": SimpleUploadedFile("cccd.png", PNG, content_type="image/png"),
+            },
+            headers=citizen,
+        )
+
+    # warm the caches, as a running server is
+    code = submit(1).json()["code"]
+    post_json(client, "/api/v1/dossiers", counter_body(), counter)
+    client.get(f"/api/v1/dossiers/{code}", headers=counter)
+    budgets = {}
+    with CaptureQueriesContext(connection) as q:
+        assert client.get(f"/api/v1/dossiers/{code}", headers=counter).status_code == 200
+    budgets["lookup"] = len(q.captured_queries)
+    with CaptureQueriesContext(connection) as q:
+        assert submit(2).status_code == 201
+    budgets["submission"] = len(q.captured_queries)
+    with CaptureQueriesContext(connection) as q:
+        resp = post_json(
+            client,
+            "/api/v1/dossiers",
+            counter_body(applicant={"full_name": "Lê Thị Hoa", "id_number": "096099001199"}),
+            counter,
+        )
+        assert resp.status_code == 201
+    budgets["intake"] = len(q.captured_queries)
+    # queries, savepoints included (tests run inside a transaction)
+    assert budgets["lookup"] == 1, budgets
+    assert budgets["submission"] <= 20, budgets
+    assert budgets["intake"] <= 26, budgets
