@@ -9,19 +9,26 @@ Two stages:
    processing — supplements (about 5 %, a few twice), fee payment, the steps of the internal
    process, extensions, withdrawals, stops, refusals, a small share late (about 1 %) — as a
    `Plan`: a list of actions at explicit times. Actions after `as_of` are dropped, so the
-   dossiers received last are still open.
+   dossiers received last are still open. Each day draws from its own random stream (seed and
+   date), so days can be planned in any process and in any order.
 2. An executor applies the plans:
    - `run_with_services()` calls `motcua.dossiers.services` for each action (explicit `at`),
      the reference; a few queries per action, so a few hundred dossiers per second;
    - `BulkWriter` replays the same transitions in memory with the same rules and the same
      functions — the code generator's format and a `DossierSequence` kept consistent, the
      calendar's `clock_start` / `due_at` / `extend_due` / `working_time_between`, the process
-     steps of `process_steps_for`, `services.classify` for step results, the processing unit
-     of `services._processing_unit` — and writes with `bulk_create` in batches (dossiers, steps,
-     events, components, applicants, reporting facts): thousands of dossiers per second.
+     steps of `process_steps_for`, the step results of `services._step_result` (its rule, the
+     time zone read once), the processing unit of `services._processing_unit` — and writes
+     in batches of whole days (dossiers, steps, events, components, applicants, reporting
+     facts) with binary COPY on PostgreSQL, executemany elsewhere: thousands of dossiers per
+     second.
    `tests/test_history.py` runs both executors on the same plans and compares every stored
    field. What the bulk path does not write: one audit record per action (it writes one for the
    whole run) and notifications (the generated applicants have no e-mail address).
+
+`generate_history()` shares the batches out between forked worker processes on PostgreSQL (two
+by default: Python on both cores, PostgreSQL inserting on two connections); each writes one
+batch in a second thread while it prepares the next.
 """
 
 from __future__ import annotations
@@ -30,14 +37,18 @@ import bisect
 import datetime as dt
 import gc
 import json
+import multiprocessing
+import operator
 import queue
 import random
 import sys
 import threading
 import time
+import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from multiprocessing import connection as mp_connection
 from typing import TYPE_CHECKING, Any, TextIO
 
 from django.conf import settings
@@ -52,7 +63,14 @@ from motcua.core.audit import audit_record
 from motcua.core.errors import ValidationFailed
 from motcua.core.text import fold
 from motcua.dossiers import services
-from motcua.dossiers.enums import Action, Channel, ComponentKind, DeliveryMethod, DossierStatus
+from motcua.dossiers.enums import (
+    Action,
+    Channel,
+    ComponentKind,
+    DeliveryMethod,
+    DossierStatus,
+    StepResult,
+)
 from motcua.dossiers.models import (
     Applicant,
     Dossier,
@@ -353,8 +371,20 @@ class Plan:
     steps: list[Step] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PlannedDay:
+    """A day of the year with `count` dossiers, numbered from `first` (1 for the year's
+    first dossier: the number is in the applicant's ID number and the result number)."""
+
+    day: dt.date
+    count: int
+    first: int
+
+
 class Planner:
-    """Draws the plans of a year, day by day, deterministically for a seed."""
+    """Draws the plans of a year, day by day, deterministically for a seed: `rng` (seeded by
+    the caller) draws the catalogue's weights and each day's volume, then each day's dossiers
+    come from the day's own random stream (`day_plans`)."""
 
     def __init__(
         self,
@@ -398,7 +428,6 @@ class Planner:
         )
         self.p_online = min(0.95, self.shares.online / capable) if capable else 0.0
         self.province_calendar = calendar_for(None)
-        self.index = 0
 
     # --- the days of the year
 
@@ -433,21 +462,37 @@ class Planner:
             counts[i] += 1
         return list(zip(days, counts, strict=True))
 
+    def days(self) -> list[PlannedDay]:
+        """The days with dossiers, each with its count and the number of its first dossier."""
+        out = []
+        first = 1
+        for day, n in self.day_counts():
+            if n:
+                out.append(PlannedDay(day, n, first))
+            first += n
+        return out
+
     def plans(self) -> Iterator[list[Plan]]:
         """The plans, one list per day, each in submission order."""
-        for day, n in self.day_counts():
-            if n == 0:
-                continue
-            working = dl.is_working_day(self.province_calendar, day)
-            plans = [self._plan(day, working) for _i in range(n)]
-            plans.sort(key=lambda p: (p.submitted_at, p.index))
-            yield plans
+        for planned in self.days():
+            yield self.day_plans(planned)
+
+    def day_plans(self, planned: PlannedDay) -> list[Plan]:
+        """The plans of one day, in submission order. Each day draws from its own random
+        stream (seeded by the seed and the date), so any subset of days gives the same plans
+        in any order or process (generate_history splits the year between processes)."""
+        rng = random.Random(f"{self.seed}:{planned.day.isoformat()}")  # noqa: S311 (synthetic)
+        working = dl.is_working_day(self.province_calendar, planned.day)
+        plans = [
+            self._plan(rng, planned.day, working, planned.first + i) for i in range(planned.count)
+        ]
+        plans.sort(key=lambda p: (p.submitted_at, p.index))
+        return plans
 
     # --- one dossier
 
-    def _plan(self, day: dt.date, working: bool) -> Plan:
-        rng, shares = self.rng, self.shares
-        self.index += 1
+    def _plan(self, rng: random.Random, day: dt.date, working: bool, index: int) -> Plan:
+        shares = self.shares
         if working:
             offer = self.catalogue.offers[_pick(rng, self.cumulative)]
             online = offer.online_capable and rng.random() < self.p_online
@@ -468,7 +513,7 @@ class Planner:
             start = dt.datetime.combine(day, dt.time(7), tzinfo=TZ)
             submitted = dl.extend_due(cal, start, MINUTE * rng.randint(5, DAY_MINUTES - 5))
         name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-        id_number = f"{self.seed % 1000:03d}{self.year % 100:02d}{self.index:07d}"
+        id_number = f"{self.seed % 1000:03d}{self.year % 100:02d}{index:07d}"
         components = [
             PlannedComponent(
                 name=paper.name,
@@ -480,7 +525,7 @@ class Planner:
             for paper in offer.papers[:2]
         ]
         plan = Plan(
-            index=self.index,
+            index=index,
             offer=offer,
             unit=unit,
             channel=channel,
@@ -490,12 +535,12 @@ class Planner:
             submitted_at=submitted,
             components=components,
         )
-        self._processing(plan, cal)
+        self._processing(rng, plan, cal)
         plan.steps = [step for step in plan.steps if step.at <= self.as_of]
         return plan
 
-    def _processing(self, plan: Plan, cal: dl.WorkCalendar) -> None:
-        rng, shares, offer = self.rng, self.shares, plan.offer
+    def _processing(self, rng: random.Random, plan: Plan, cal: dl.WorkCalendar) -> None:
+        shares, offer = self.shares, plan.offer
         version = offer.version
         received = plan.submitted_at
         if plan.channel == Channel.ONLINE:
@@ -733,75 +778,68 @@ _MISSING = object()
 
 
 class _Table:
-    """Inserts rows of one model: COPY on PostgreSQL, executemany elsewhere. Every concrete
-    column is written: the row's value, else the field's default (auto_now fields: now)."""
+    """Inserts rows of one model: binary COPY on PostgreSQL, executemany elsewhere. Every
+    concrete column is written: the row's value, else the field's default (auto_now fields:
+    now)."""
 
     def __init__(self, model: Any, *, with_pk: bool = True) -> None:
         self.model = model
         self.fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
         now = timezone.now()
-        self.defaults: list[Any] = []
+        self.defaults: dict[str, Any] = {}
         for f in self.fields:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                self.defaults.append(now)
+                self.defaults[f.attname] = now
             elif f.has_default() or f.null or f.empty_strings_allowed:
-                self.defaults.append(f.get_default())
-            else:
-                self.defaults.append(_MISSING)
+                self.defaults[f.attname] = f.get_default()
         self.attnames = [f.attname for f in self.fields]
+        self._getter = operator.itemgetter(*self.attnames)
+        self._types: list[int] | None = None
 
-        # COPY text of each column: (attribute, converter, text of the default or None).
-        self.copy_spec: list[tuple[str, Callable[[Any], str], str | None]] = [
-            (f.attname, conv, conv(default) if default is not _MISSING else None)
-            for f, default in zip(self.fields, self.defaults, strict=True)
-            for conv in (_converter(f),)
-        ]
-
-    def values(self, rec: Rec) -> list[Any]:
-        data = rec.__dict__
-        out = []
-        for name, default in zip(self.attnames, self.defaults, strict=True):
-            value = data.get(name, default)
-            if value is _MISSING:
-                raise ValueError(f"{self.model.__name__}.{name} has no value")
-            out.append(value)
-        return out
-
-    def copy_line(self, rec: Rec) -> str:
-        data = rec.__dict__
+    def row(self, rec: Rec) -> tuple[Any, ...]:
+        """The row's values in column order (one C call for the whole row)."""
         try:
-            return "\t".join(
-                [
-                    conv(data[name]) if name in data else default  # type: ignore[misc]
-                    for name, conv, default in self.copy_spec
-                ]
-            )
-        except TypeError:
-            self.values(rec)  # names the missing value
-            raise
+            return self._getter({**self.defaults, **rec.__dict__})
+        except KeyError as exc:
+            raise ValueError(f"{self.model.__name__}.{exc.args[0]} has no value") from None
+
+    def column_types(self) -> list[int]:
+        """The PostgreSQL type OIDs of the columns, for binary COPY (read once)."""
+        if self._types is None:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT attname, atttypid FROM pg_attribute "
+                    "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                    [self.model._meta.db_table],
+                )
+                oids = dict(cursor.fetchall())
+            self._types = [oids[f.column] for f in self.fields]
+        return self._types
 
     def prepare(self, recs: Sequence[Rec]) -> Prepared | None:
-        """The statement and its data, built without touching the database."""
+        """The statement and its data, built without writing to the database."""
         if not recs:
             return None
         qn = connection.ops.quote_name
         table = qn(self.model._meta.db_table)
         columns = ", ".join(qn(f.column) for f in self.fields)
+        row = self.row
         if connection.vendor == "postgresql":
-            lines = [self.copy_line(rec) for rec in recs]
-            return Prepared(f"COPY {table} ({columns}) FROM STDIN", text="\n".join(lines) + "\n")
+            # Binary: psycopg encodes the values in C and PostgreSQL parses no text.
+            return Prepared(
+                f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)",
+                rows=[row(rec) for rec in recs],
+                types=self.column_types(),
+            )
         placeholders = ", ".join(["%s"] * len(self.fields))
         if connection.vendor == "sqlite":
             converters = [_sqlite_converter(f) for f in self.fields]
-            rows = [
-                [conv(v) for conv, v in zip(converters, self.values(rec), strict=True)]
-                for rec in recs
-            ]
+            rows = [[conv(v) for conv, v in zip(converters, row(rec), strict=True)] for rec in recs]
         else:
             rows = [
                 [
                     f.get_db_prep_save(v, connection)
-                    for f, v in zip(self.fields, self.values(rec), strict=True)
+                    for f, v in zip(self.fields, row(rec), strict=True)
                 ]
                 for rec in recs
             ]
@@ -816,64 +854,32 @@ class _Table:
 
 @dataclass
 class Prepared:
-    """One statement: COPY with its text (PostgreSQL) or an INSERT with its rows."""
+    """One statement: a binary COPY with its rows and column types (PostgreSQL), or an INSERT
+    with its rows."""
 
     sql: str
-    text: str = ""
-    rows: list[list[Any]] | None = None
+    rows: Sequence[Sequence[Any]]
+    types: list[int] | None = None
 
     def run(self) -> None:
         with connection.cursor() as cursor:
-            if self.rows is None:
-                with cursor.cursor.copy(self.sql) as copy:
-                    copy.write(self.text)
-            else:
+            if self.types is None:
                 cursor.executemany(self.sql, self.rows)
-
-
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value: Any) -> str:
-    """A value in PostgreSQL's COPY text format (any type)."""
-    if value is None:
-        return r"\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return value.translate(_ESCAPES)
-    if isinstance(value, dt.date):  # datetimes are aware: isoformat keeps the offset
-        return value.isoformat()
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False).translate(_ESCAPES)
-    return str(value)
-
-
-def _text_or_null(value: Any) -> str:
-    return r"\N" if value is None else value.translate(_ESCAPES)
-
-
-def _str_or_null(value: Any) -> str:
-    return r"\N" if value is None else str(value)
-
-
-def _iso_or_null(value: Any) -> str:
-    return r"\N" if value is None else value.isoformat()
-
-
-def _bool(value: Any) -> str:
-    return r"\N" if value is None else ("t" if value else "f")
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False).translate(_ESCAPES)
+                return
+            with cursor.cursor.copy(self.sql) as copy:
+                copy.set_types(self.types)
+                write = copy.write_row
+                for row in self.rows:
+                    write(row)
 
 
 def _sqlite_datetime(value: Any) -> Any:
     """As Django stores it in SQLite: naive UTC, "YYYY-MM-DD HH:MM:SS[.ffffff]"."""
     return None if value is None else str(value.astimezone(dt.UTC).replace(tzinfo=None))
+
+
+def _sqlite_date(value: Any) -> Any:
+    return None if value is None else value.isoformat()
 
 
 def _sqlite_json(value: Any) -> str:
@@ -891,34 +897,12 @@ def _sqlite_converter(f: Any) -> Callable[[Any], Any]:
     if kind == "DateTimeField":
         return _sqlite_datetime
     if kind == "DateField":
-        return _iso_or_null
+        return _sqlite_date
     if kind == "JSONField":
         return _sqlite_json
     if kind in ("DecimalField", "TimeField", "UUIDField"):
         return lambda value: f.get_db_prep_save(value, connection)
     return _same
-
-
-def _converter(f: Any) -> Callable[[Any], str]:
-    """The COPY text converter of a model field, by its kind."""
-    kind = f.get_internal_type()
-    if kind in ("CharField", "TextField", "FileField", "EmailField", "SlugField"):
-        return _text_or_null
-    if kind in ("DateTimeField", "DateField", "TimeField"):
-        return _iso_or_null
-    if kind == "BooleanField":
-        return _bool
-    if kind == "JSONField":
-        return _json
-    if kind.endswith("IntegerField") or kind in (
-        "AutoField",
-        "BigAutoField",
-        "ForeignKey",
-        "OneToOneField",
-        "DecimalField",
-    ):
-        return _str_or_null
-    return _copy_text
 
 
 @dataclass
@@ -951,6 +935,9 @@ class BulkWriter:
 
         self.fact_table = _Table(DossierFact)
         self._sequences: dict[tuple[int, dt.date], int] = {}
+        # rules.classify reads the current time zone at every call (timezone.localtime, a
+        # context-variable lookup that costs more than the comparison): read it once.
+        self.tz = timezone.get_current_timezone()
 
     # --- the services' state changes, replayed (motcua/dossiers/services.py, same order)
 
@@ -1019,8 +1006,17 @@ class BulkWriter:
             return
         step.ended_at = at
         step.handled_by_id = self.actor_id
-        step.result = services._step_result(step, at)
+        step.result = self._step_result(step.due_at, at)
         step.note = note
+
+    def _step_result(self, due: dt.datetime, ended: dt.datetime) -> str:
+        """services._step_result: late by the minute past the step's due time, else
+        rules.classify (early or on time by calendar date in the current time zone)."""
+        if ended > due:
+            return StepResult.LATE
+        if ended.astimezone(self.tz).date() < due.astimezone(self.tz).date():
+            return StepResult.EARLY
+        return StepResult.ON_TIME
 
     def _index(self, st: _State) -> int:
         step = st.dossier.current_step
@@ -1331,7 +1327,7 @@ class BulkWriter:
         A day's dossiers are always in one batch, and the days generated are before today, so
         live intake (which numbers today's series) never shares a series with a batch.
         """
-        keyed = [(p.unit, timezone.localtime(p.submitted_at, TZ).date()) for p in plans]
+        keyed = [(p.unit, p.submitted_at.astimezone(TZ).date()) for p in plans]
         if self.custom_codes:
             from motcua.dossiers.codes import dossier_code_next
 
@@ -1427,6 +1423,9 @@ def _sequences_save(last: dict[tuple[int, dt.date], int]) -> None:
         cursor.executemany(sql, rows)
 
 
+_SEQUENCES: dict[str, str] = {}  # table -> the sequence of its id column (PostgreSQL)
+
+
 def _allocate_ids(model: Any, n: int) -> list[int]:
     """`n` primary keys for `model`, taken before insertion (rows refer to each other)."""
     if n == 0:
@@ -1434,9 +1433,12 @@ def _allocate_ids(model: Any, n: int) -> list[int]:
     table = model._meta.db_table
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            sequence = _SEQUENCES.get(table)
+            if sequence is None:  # looked up once: per row it costs more than nextval itself
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                sequence = _SEQUENCES[table] = cursor.fetchone()[0]
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, n],
+                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, n]
             )
             return [row[0] for row in cursor.fetchall()]
     # SQLite (one writer at a time): continue after the largest id ever used.
@@ -1484,7 +1486,13 @@ class Progress:
 
 class _Pipeline:
     """Applies prepared batches in a second thread, with its own connection and one transaction
-    per batch, so that PostgreSQL inserts one batch while Python prepares the next."""
+    per batch, so that PostgreSQL inserts one batch while Python prepares the next.
+
+    On PostgreSQL these transactions commit with `synchronous_commit = off` (`SET LOCAL`: this
+    transaction only): the commit does not wait for the WAL flush. A crash of the server can
+    lose the last batches reported as written (never part of a batch, never other sessions'
+    work); the generated year is synthetic and can be generated again.
+    """
 
     def __init__(self) -> None:
         self.queue: queue.Queue[Batch | None] = queue.Queue(maxsize=2)
@@ -1504,6 +1512,9 @@ class _Pipeline:
                     continue  # drain: the main thread stops at its next put()
                 try:
                     with transaction.atomic():
+                        if connection.vendor == "postgresql":
+                            with connection.cursor() as cursor:
+                                cursor.execute("SET LOCAL synchronous_commit = off")
                         batch.apply()
                 except BaseException as exc:
                     self.error = exc
@@ -1545,8 +1556,18 @@ def generate_history(
     progress: Progress | None = None,
     shares: Shares | None = None,
     threaded: bool | None = None,
+    workers: int | None = None,
 ) -> HistoryResult:
-    """Generate `count` dossiers submitted in `year` (deterministic for `seed`)."""
+    """Generate `count` dossiers submitted in `year` (deterministic for `seed`).
+
+    The year is cut into batches of whole days (at least `batch_size` dossiers each). With
+    `workers` > 1 (the default on PostgreSQL outside a transaction: 2) the batches are shared
+    out between forked processes, each with its own connections, so that Python runs on more
+    than one core and PostgreSQL inserts on more than one connection; the plans of a day do not
+    depend on which process draws them (`Planner.day_plans`). `threaded`: each process writes
+    a batch in a second thread while it prepares the next (default: on PostgreSQL outside a
+    transaction).
+    """
     if count <= 0:
         raise ValidationFailed("The count must be positive.", fields={"count": str(count)})
     rng = random.Random(seed)  # noqa: S311 (synthetic data, reproducible from the seed)
@@ -1554,47 +1575,53 @@ def generate_history(
     planner = Planner(
         catalogue, year=year, count=count, seed=seed, rng=rng, as_of=as_of, shares=shares
     )
+    batches = _batches(planner.days(), batch_size)
     writer = BulkWriter(catalogue, actor)
-    statuses: dict[str, int] = defaultdict(int)
-    started = time.monotonic()
-    pending: list[Plan] = []
+    standalone = connection.vendor == "postgresql" and not connection.in_atomic_block
     if threaded is None:
-        threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
-    pipeline = _Pipeline() if threaded and not via_services else None
+        threaded = standalone
+    if workers is None:
+        workers = 2 if standalone and not via_services else 1
+    workers = max(1, min(workers, len(batches)))
+    report = progress.advance if progress is not None else _ignore
 
-    def flush() -> None:
-        if not pending:
-            return
-        written: Sequence[Any]
-        if via_services:
-            written = run_with_services(pending, actor)
-        elif pipeline is not None:
-            batch = writer.prepare(pending)
-            pipeline.put(batch)
-            written = batch.dossiers
-        else:
-            written = writer.write(pending)
-        for d in written:
-            statuses[d.status] += 1
-        if progress is not None:
-            progress.advance(len(pending))
-        pending.clear()
+    def work(share: Sequence[list[PlannedDay]], report: Callable[[int], None]) -> dict[str, int]:
+        statuses: dict[str, int] = defaultdict(int)
+        pipeline = _Pipeline() if threaded and not via_services else None
+        try:
+            for days in share:
+                plans = [plan for planned in days for plan in planner.day_plans(planned)]
+                written: Sequence[Any]
+                if via_services:
+                    written = run_with_services(plans, actor)
+                elif pipeline is not None:
+                    batch = writer.prepare(plans)
+                    pipeline.put(batch)
+                    written = batch.dossiers
+                else:
+                    written = writer.write(plans)
+                for d in written:
+                    statuses[d.status] += 1
+                report(len(plans))
+        finally:
+            if pipeline is not None:
+                pipeline.close()
+        return statuses
 
+    started = time.monotonic()
     # Millions of short-lived rows: the cyclic GC would scan the whole heap again and again.
+    # (Frozen before forking, the catalogue's objects also stay shared with the workers.)
     threshold = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(500_000, 100, 100)
     try:
-        for day_plans in planner.plans():
-            pending.extend(day_plans)
-            if len(pending) >= batch_size:
-                flush()
-        flush()
+        if workers > 1:
+            statuses = _run_forked(work, [batches[k::workers] for k in range(workers)], report)
+        else:
+            statuses = work(batches, report)
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
-        if pipeline is not None:
-            pipeline.close()
     seconds = time.monotonic() - started
     audit_record(
         action="dossiers_generate_history",
@@ -1609,3 +1636,86 @@ def generate_history(
         note=f"{count} synthetic dossiers for {year} (seed {seed})",
     )
     return HistoryResult(dossiers=count, seconds=seconds, statuses=dict(statuses))
+
+
+def _ignore(n: int) -> None:
+    pass
+
+
+def _batches(days: Sequence[PlannedDay], batch_size: int) -> list[list[PlannedDay]]:
+    """Consecutive days, at least `batch_size` dossiers a batch (except the last). A day is
+    never split: its codes are numbered in one batch."""
+    out: list[list[PlannedDay]] = []
+    current: list[PlannedDay] = []
+    size = 0
+    for planned in days:
+        current.append(planned)
+        size += planned.count
+        if size >= batch_size:
+            out.append(current)
+            current, size = [], 0
+    if current:
+        out.append(current)
+    return out
+
+
+_Work = Callable[[Sequence[list[PlannedDay]], Callable[[int], None]], dict[str, int]]
+
+
+def _run_forked(
+    work: _Work, shares: list[list[list[PlannedDay]]], report: Callable[[int], None]
+) -> dict[str, int]:
+    """Run `work` on each share of the batches in its own forked process; relay the progress
+    they report and add up their statuses. A failure stops the others and is raised here (the
+    batches already committed stay, as with one process)."""
+    context = multiprocessing.get_context("fork")
+    connections.close_all()  # each process opens its own: a connection is not shared
+    readers: dict[Any, Any] = {}
+    for k, share in enumerate(shares):
+        reader, sender = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_worker, args=(work, share, sender), name=f"generate-history-{k + 1}"
+        )
+        process.start()
+        sender.close()
+        readers[reader] = process
+    statuses: dict[str, int] = defaultdict(int)
+    failures: list[str] = []
+    try:
+        while readers and not failures:
+            ready: list[Any] = mp_connection.wait(list(readers))  # the readers: Connections
+            for reader in ready:
+                try:
+                    kind, value = reader.recv()
+                except EOFError:  # the process has ended
+                    process = readers.pop(reader)
+                    process.join()
+                    if process.exitcode:
+                        failures.append(f"{process.name} exited with code {process.exitcode}")
+                    continue
+                if kind == "progress":
+                    report(value)
+                elif kind == "done":
+                    for status, n in value.items():
+                        statuses[status] += n
+                else:
+                    failures.append(value)
+    finally:
+        for process in readers.values():  # after a failure (or an interruption): stop the rest
+            process.terminate()
+            process.join()
+    if failures:
+        raise RuntimeError("generate_history failed in a worker process:\n" + "\n".join(failures))
+    return statuses
+
+
+def _worker(work: _Work, share: Sequence[list[PlannedDay]], sender: Any) -> None:
+    """The body of a forked process: its share of the batches, reporting through `sender`."""
+    try:
+        statuses = work(share, lambda n: sender.send(("progress", n)))
+        sender.send(("done", dict(statuses)))
+    except BaseException:
+        sender.send(("error", traceback.format_exc()))
+    finally:
+        connections.close_all()
+        sender.close()

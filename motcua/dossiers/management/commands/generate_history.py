@@ -61,6 +61,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch-size", type=int, default=2000)
         parser.add_argument(
+            "--workers",
+            type=int,
+            help="processes sharing the batches (default: 2 on PostgreSQL, 1 on SQLite)",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="do nothing when dossiers were already submitted in that year (for make run)",
@@ -92,6 +97,7 @@ class Command(BaseCommand):
                     via_services=options["via_services"],
                     batch_size=options["batch_size"],
                     progress=progress,
+                    workers=options["workers"],
                 )
             except DomainError as exc:
                 raise CommandError(str(exc.message)) from exc
