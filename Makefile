@@ -4,9 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WEB_WORKERS ?= 2
-# WSGI threads per worker: granian's default (hundreds) makes the threads fight over the GIL.
-WEB_THREADS ?= 4
+# Two single-threaded worker processes per core (granian's WSGI default of hundreds of threads per
+# worker makes them fight over Python's GIL; bench/README.md).
+WEB_WORKERS ?= 4
+WEB_THREADS ?= 1
 PYTEST_ARGS ?=
 
 .PHONY: run test lint typecheck pytest install migrate demo serve worker messages bench clean

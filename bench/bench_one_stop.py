@@ -1,5 +1,5 @@
-"""One-stop API under load: PostgreSQL, granian (2 WSGI workers of 4 threads), load from a second
-process.
+"""One-stop API under load: PostgreSQL, granian (4 single-threaded WSGI workers, as make run), load
+from a second process.
 
 Measured in one run against the same server, each for --seconds at --concurrency:
   trivial      GET  /api/v1/health (no auth, no database): the server's ceiling
@@ -242,7 +242,7 @@ def run_step(args: list[str], env: dict[str, str], what: str) -> str:
 
 @contextmanager
 def server(
-    env: dict[str, str], port: int, workers: int, log_path: Path, threads: int = 4
+    env: dict[str, str], port: int, workers: int, log_path: Path, threads: int = 1
 ) -> Iterator[int]:
     command = [
         GRANIAN, "--interface", "wsgi", "--host", HOST, "--port", str(port),
@@ -363,9 +363,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=10.0, help="per benchmark (default 10)")
     parser.add_argument("--concurrency", type=int, default=8, help="client connections (8)")
     parser.add_argument("--rate", type=float, default=50.0, help="paced submissions/s (50)")
-    parser.add_argument("--workers", type=int, default=2, help="granian worker processes (2)")
+    parser.add_argument("--workers", type=int, default=4, help="granian worker processes (4)")
     parser.add_argument(
-        "--threads", type=int, default=4, help="granian WSGI threads per worker (4, as make run)"
+        "--threads", type=int, default=1, help="granian WSGI threads per worker (1, as make run)"
     )
     parser.add_argument("--quick", action="store_true", help="2 s per benchmark (smoke run)")
     parser.add_argument(

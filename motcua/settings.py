@@ -121,13 +121,17 @@ DATABASES = {
 # Server-side binding lets psycopg prepare the statements a connection runs repeatedly (after
 # 5 runs): PostgreSQL then skips parsing and planning them. Set DATABASE_PREPARED_STATEMENTS=0
 # behind a pooler that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
-if (
-    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-    and os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") == "1"
-):
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=5
-    )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with the health check skipped for a connection used within the last
+    # DATABASE_HEALTH_CHECK_IDLE_SECONDS (motcua/core/db/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "motcua.core.db.postgresql"
+    if os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") == "1":
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
+DATABASE_HEALTH_CHECK_IDLE_SECONDS = float(
+    os.environ.get("DATABASE_HEALTH_CHECK_IDLE_SECONDS", "1")
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
