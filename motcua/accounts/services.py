@@ -99,17 +99,25 @@ def api_token_revoke(*, token_id: int, actor: Any = None) -> ApiToken:
 
 # Authenticated API tokens, per process: key hash -> (monotonic time of the check, user).
 # A hit skips the database for MOTCUA_API_TOKEN_CACHE_SECONDS; any save or delete of a token,
-# user or role assignment in this process empties it (signals, see AccountsConfig.ready), so
-# only a change made by another process can take up to that long to be seen here.
+# user, role assignment or organisation in this process empties it, now and again when the
+# change commits (signals, see AccountsConfig.ready; the second time drops what another thread
+# read before the commit), so only a change made by another process can take up to that long
+# to be seen here.
 _token_cache: dict[str, tuple[float, User]] = {}
 _token_cache_lock = threading.Lock()
 TOKEN_CACHE_MAX_ENTRIES = 10_000
 
 
 def api_token_cache_clear(*args: Any, **kwargs: Any) -> None:
-    """Forget every cached token (also usable as a signal receiver)."""
+    """Forget every cached token."""
     with _token_cache_lock:
         _token_cache.clear()
+
+
+def api_token_cache_on_change(*args: Any, **kwargs: Any) -> None:
+    """Signal receiver: forget every cached token now and when the change commits."""
+    api_token_cache_clear()
+    transaction.on_commit(api_token_cache_clear, using=kwargs.get("using"))
 
 
 def api_token_authenticate(key: str) -> User | None:

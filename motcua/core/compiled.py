@@ -14,7 +14,9 @@ the same converters Django would (SQLite's dates, for instance).
 
 Parameters are passed by name and must be used in plain comparisons (`field=value`,
 `field__in=[value]` is not supported): the compiled SQL must contain each one as it was given,
-which `compile` checks.
+which `compile` checks. They reach the database as given, without the field's own conversion:
+use texts and integers (a datetime or UUID parameter would need it on SQLite). The default
+database only; the query ignores DATABASE_ROUTERS.
 """
 
 from __future__ import annotations

@@ -151,3 +151,47 @@ def test_a_revocation_made_by_another_process_applies_after_the_cache_time(
     # then
     assert api_token_authenticate(key) is None
     api_token_cache_clear()
+
+
+def test_a_token_read_by_another_thread_before_the_revocation_commits_is_dropped(
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The cache is emptied again when the change commits: what a concurrent request cached in
+    between (the row as it was before the commit) does not survive."""
+    from django.db import transaction
+
+    from motcua.accounts.services import (
+        _token_cache,
+        api_token_cache_clear,
+        api_token_create,
+        api_token_revoke,
+    )
+
+    settings.MOTCUA_API_TOKEN_CACHE_SECONDS = 3600
+    api_token_cache_clear()
+    OfficialFactory(username="machine6")
+    token, key = api_token_create(username="machine6")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        api_token_revoke(token_id=token.pk)
+        # a request of another thread authenticated meanwhile and cached the old row
+        _token_cache["stale"] = (0.0, token.user)
+        assert "stale" in _token_cache
+    # then, once committed
+    assert "stale" not in _token_cache
+    api_token_cache_clear()
+
+
+def test_moving_a_unit_empties_the_token_cache(settings: Any) -> None:
+    from motcua.accounts.services import _token_cache, api_token_cache_clear, api_token_create
+
+    settings.MOTCUA_API_TOKEN_CACHE_SECONDS = 3600
+    api_token_cache_clear()
+    user = OfficialFactory(username="machine7")
+    _, key = api_token_create(username="machine7")
+    assert api_token_authenticate(key) == user and _token_cache
+    # when the user's unit changes (its scope follows its place in the tree)
+    user.organisation.name = "Đơn vị đổi tên"
+    user.organisation.save()
+    # then
+    assert not _token_cache
+    api_token_cache_clear()
