@@ -170,7 +170,7 @@ def test_a_token_read_by_another_thread_before_the_revocation_commits_is_dropped
     settings.MOTCUA_API_TOKEN_CACHE_SECONDS = 3600
     api_token_cache_clear()
     OfficialFactory(username="machine6")
-    token, key = api_token_create(username="machine6")
+    token, _key = api_token_create(username="machine6")
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         api_token_revoke(token_id=token.pk)
         # a request of another thread authenticated meanwhile and cached the old row
