@@ -81,11 +81,13 @@ def _register_routers() -> None:
     from motcua.reporting.api import router as reporting_router
     from motcua.signatures.api import router as signatures_router
 
-    api.add_router("/v1", accounts_router)
+    # Django tries URL patterns in order: the most requested first (health checks of the load
+    # balancer, then dossier reads: citizens polling their dossier's status).
     api.add_router("/v1", health_router)
+    api.add_router("/v1/dossiers", dossiers_router)
+    api.add_router("/v1", accounts_router)
     api.add_router("/v1/calendar", calendar_router)
     api.add_router("/v1/procedures", procedures_router)
-    api.add_router("/v1/dossiers", dossiers_router)
     api.add_router("/v1/reports", reporting_router)
     api.add_router("/v1/signatures", signatures_router)
     api.add_router("/v1/portal", portal_router)
