@@ -195,3 +195,20 @@ def test_moving_a_unit_empties_the_token_cache(settings: Any) -> None:
     # then
     assert not _token_cache
     api_token_cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("header", "status"),
+    [("Bearer {key}", 200), ("bearer {key}", 200), ("Token {key}", 401), ("Bearer ", 401)],
+)
+def test_only_a_bearer_authorization_header_authenticates(
+    client: Client, header: str, status: int
+) -> None:
+    from motcua.accounts.services import api_token_create
+
+    OfficialFactory(username="machine8")
+    _, key = api_token_create(username="machine8")
+    resp = client.get("/api/v1/me", headers={"Authorization": header.format(key=key)})
+    assert resp.status_code == status
+    if status == 401:
+        assert resp.json()["error"]["code"] == "unauthorized"
