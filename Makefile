@@ -4,9 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Two single-threaded worker processes per core (granian's WSGI default of hundreds of threads per
+# One single-threaded worker process per core (granian's WSGI default of hundreds of threads per
 # worker makes them fight over Python's GIL; bench/README.md).
-WEB_WORKERS ?= 4
+WEB_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 WEB_THREADS ?= 1
 PYTEST_ARGS ?=
 

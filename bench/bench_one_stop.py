@@ -1,5 +1,5 @@
-"""One-stop API under load: PostgreSQL, granian (4 single-threaded WSGI workers, as make run), load
-from a second process.
+"""One-stop API under load: PostgreSQL, granian (4 single-threaded WSGI workers), load from a second
+process.
 
 Measured in one run against the same server, each for --seconds at --concurrency:
   trivial      GET  /api/v1/health (no auth, no database): the server's ceiling
