@@ -86,3 +86,13 @@ def test_rebuild_command(generated):
         DossierFact.objects.count()
         == Dossier.objects.exclude(status__in=["submitted", "refused"]).count()
     )
+
+
+@pytest.mark.parametrize("size", ["0", "70000"])
+def test_reporting_rebuild_refuses_a_batch_size_the_database_cannot_take(size: str) -> None:
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="50,000"):
+        call_command("reporting_rebuild", "--batch-size", size, stdout=io.StringIO())

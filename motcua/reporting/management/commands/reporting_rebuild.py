@@ -9,11 +9,13 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from motcua.dossiers.history import Progress
 from motcua.dossiers.models import Dossier
 from motcua.reporting.facts import facts_rebuild
+
+MAX_BATCH = 50_000
 
 
 class Command(BaseCommand):
@@ -23,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=5000)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # One statement per batch names its ids: PostgreSQL takes at most 65,535 parameters.
+        if not 1 <= options["batch_size"] <= MAX_BATCH:
+            raise CommandError(f"--batch-size must be between 1 and {MAX_BATCH:,}.")
         progress = Progress(Dossier.objects.count(), stream=options.get("stderr") or sys.stderr)
         written = facts_rebuild(batch_size=options["batch_size"], progress=progress.advance)
         seconds = progress.finish()
