@@ -82,12 +82,26 @@ def rating_shares_by_unit(
     }
 
 
+LARGE_SET = 20_000
+
+
 def dissatisfied_dossier_ids(dossier_ids: list[int]) -> set[int]:
     """Dossiers among `dossier_ids` rated "dissatisfied" or with a complaint (Decision 766,
     indicator 5.4). Read by motcua.reporting.satisfaction."""
     from motcua.feedback.enums import RatingLevel
     from motcua.feedback.models import Feedback, Rating
 
+    if len(dossier_ids) > LARGE_SET:
+        # A period's worth of dossiers (hundreds of thousands): read the few dissatisfied ones
+        # and intersect here, rather than sending the ids to the database in chunks.
+        wanted = set(dossier_ids)
+        rated = Rating.objects.filter(level=RatingLevel.DISSATISFIED).values_list(
+            "dossier_id", flat=True
+        )
+        complained = Feedback.objects.filter(dossier__isnull=False).values_list(
+            "dossier_id", flat=True
+        )
+        return {pk for pk in (*rated.iterator(), *complained.iterator()) if pk in wanted}
     found: set[int] = set()
     for start in range(0, len(dossier_ids), 5000):
         chunk = dossier_ids[start : start + 5000]

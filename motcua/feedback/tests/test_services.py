@@ -212,3 +212,7 @@ def test_dissatisfied_dossiers_are_those_rated_dissatisfied_or_with_feedback(wor
     ids = [unhappy.pk, complained.pk, happy.pk]
     assert selectors.dissatisfied_dossier_ids(ids) == {unhappy.pk, complained.pk}
     assert selectors.dissatisfied_dossier_ids([]) == set()
+    # a period's worth of ids (read the other way round) gives the same answer
+    many = [*ids, *range(10**9, 10**9 + selectors.LARGE_SET)]
+    assert selectors.dissatisfied_dossier_ids(many) == {unhappy.pk, complained.pk}
+    assert selectors.dissatisfied_dossier_ids([*ids[2:], *many[3:]]) == set()
