@@ -192,7 +192,7 @@ def dossier_list_for_official(
         )
     if q:
         qs = qs.filter(_search(q))
-    return qs.order_by("due_at" if queue in ("due_soon", "overdue") else "-created_at").distinct()
+    return qs.order_by("due_at" if queue in ("due_soon", "overdue") else "-created_at")
 
 
 def _search(q: str) -> Q:

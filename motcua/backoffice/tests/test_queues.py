@@ -148,3 +148,12 @@ def test_unknown_queue_falls_back_to_the_role_default(client, world):
     response = client.get(HOME, {"queue": "everything"})
     assert response.status_code == 200
     assert 'data-queue="my_tasks"' in response.content.decode()
+
+
+def test_a_dossier_matching_several_ways_is_listed_once(client, world):
+    # given a dossier in every unit of the administrator's scope, found by name and procedure
+    wanted = counter_intake(world)
+    client.force_login(world.admin)
+    for query in ("", wanted.applicant.full_name, wanted.procedure_version.procedure.code):
+        # then
+        assert codes(client.get(HOME, {"queue": "unit", "q": query})).count(wanted.code) == 1
