@@ -4,9 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# One single-threaded worker process per core (granian's WSGI default of hundreds of threads per
-# worker makes them fight over Python's GIL; bench/README.md).
-WEB_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+# One single-threaded worker process per core, at most 4 for the demo (granian's WSGI default of
+# hundreds of threads per worker makes them fight over Python's GIL; bench/README.md).
+WEB_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -gt 4 ] && n=4; echo $$n)
 WEB_THREADS ?= 1
 PYTEST_ARGS ?=
 
