@@ -108,7 +108,7 @@ _token_cache_lock = threading.Lock()
 TOKEN_CACHE_MAX_ENTRIES = 10_000
 
 
-def api_token_cache_clear(*args: Any, **kwargs: Any) -> None:
+def api_token_cache_clear() -> None:
     """Forget every cached token."""
     with _token_cache_lock:
         _token_cache.clear()

@@ -277,7 +277,7 @@ def create_dossier(request: HttpRequest) -> Any:
                 sub_channel=body.sub_channel,
                 at=body.at,
             )
-            response = json.loads(json.dumps(dossier_out(dossier), default=str))
+            response = dossier_out(dossier)  # JSON types only
             if key:
                 IdempotencyRecord.objects.create(
                     key=key, scope=scope, status_code=201, response=response

@@ -17,11 +17,10 @@ Two stages:
    - `BulkWriter` replays the same transitions in memory with the same rules and the same
      functions — the code generator's format and a `DossierSequence` kept consistent, the
      calendar's `clock_start` / `due_at` / `extend_due` / `working_time_between`, the process
-     steps of `process_steps_for`, the step results of `services._step_result` (its rule, the
-     time zone read once), the processing unit of `services._processing_unit` — and writes
-     in batches of whole days (dossiers, steps, events, components, applicants, reporting
-     facts) with binary COPY on PostgreSQL, executemany elsewhere: thousands of dossiers per
-     second.
+     steps of `process_steps_for`, the step results of `services._step_result`, the processing
+     unit of `services._processing_unit` — and writes in batches of whole days (dossiers,
+     steps, events, components, applicants, reporting facts) with binary COPY on PostgreSQL,
+     executemany elsewhere: thousands of dossiers per second.
    `tests/test_history.py` runs both executors on the same plans and compares every stored
    field. What the bulk path does not write: one audit record per action (it writes one for the
    whole run) and notifications (the generated applicants have no e-mail address).
@@ -69,7 +68,6 @@ from motcua.dossiers.enums import (
     ComponentKind,
     DeliveryMethod,
     DossierStatus,
-    StepResult,
 )
 from motcua.dossiers.models import (
     Applicant,
@@ -935,9 +933,6 @@ class BulkWriter:
 
         self.fact_table = _Table(DossierFact)
         self._sequences: dict[tuple[int, dt.date], int] = {}
-        # rules.classify reads the current time zone at every call (timezone.localtime, a
-        # context-variable lookup that costs more than the comparison): read it once.
-        self.tz = timezone.get_current_timezone()
 
     # --- the services' state changes, replayed (motcua/dossiers/services.py, same order)
 
@@ -1006,17 +1001,8 @@ class BulkWriter:
             return
         step.ended_at = at
         step.handled_by_id = self.actor_id
-        step.result = self._step_result(step.due_at, at)
+        step.result = services._step_result(step, at)
         step.note = note
-
-    def _step_result(self, due: dt.datetime, ended: dt.datetime) -> str:
-        """services._step_result: late by the minute past the step's due time, else
-        rules.classify (early or on time by calendar date in the current time zone)."""
-        if ended > due:
-            return StepResult.LATE
-        if ended.astimezone(self.tz).date() < due.astimezone(self.tz).date():
-            return StepResult.EARLY
-        return StepResult.ON_TIME
 
     def _index(self, st: _State) -> int:
         step = st.dossier.current_step

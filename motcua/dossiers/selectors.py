@@ -108,10 +108,6 @@ def dossier_summary(code: str) -> dict[str, Any]:
     return row
 
 
-def can_view(user: Any, dossier: Dossier) -> bool:
-    return can_view_summary(user, values_of(dossier, SUMMARY_ACCESS_FIELDS))
-
-
 SUMMARY_ACCESS_FIELDS = (
     "id",
     "owner_id",
@@ -119,6 +115,10 @@ SUMMARY_ACCESS_FIELDS = (
     "processing_unit_id",
     "current_unit_id",
 )
+
+
+def can_view(user: Any, dossier: Dossier) -> bool:
+    return can_view_summary(user, values_of(dossier, SUMMARY_ACCESS_FIELDS))
 
 
 def can_view_summary(user: Any, v: dict[str, Any]) -> bool:

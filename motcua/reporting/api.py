@@ -26,22 +26,6 @@ class ErrorOut(Schema):
     error: dict[str, Any]
 
 
-class OneStopRowOut(Schema):
-    key: str
-    name: str
-    received_total: int
-    received_online: int
-    received_counter_post: int
-    carried_over: int
-    resolved_total: int
-    resolved_early: int
-    resolved_on_time: int
-    resolved_late: int
-    in_progress_total: int
-    in_progress_within_time: int
-    in_progress_overdue: int
-
-
 class OneStopTotalOut(Schema):
     received_total: int
     received_online: int
@@ -54,6 +38,11 @@ class OneStopTotalOut(Schema):
     in_progress_total: int
     in_progress_within_time: int
     in_progress_overdue: int
+
+
+class OneStopRowOut(OneStopTotalOut):
+    key: str
+    name: str
 
 
 class OneStopOut(Schema):

@@ -4,6 +4,8 @@ resumed from "My dossiers"; submitting consumes the draft's one-time token."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -77,6 +79,21 @@ def _submitted_redirect(exc: _Submitted) -> HttpResponse:
     return redirect("portal:confirmation", code=dossier.code)
 
 
+def _open_draft(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """`view(request, draft, ...)` gets the applicant's open draft named by `draft_id`; a draft
+    already submitted sends the applicant to its dossier's confirmation instead."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, draft_id: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            draft = _load(request, draft_id)
+        except _Submitted as exc:
+            return _submitted_redirect(exc)
+        return view(request, draft, *args, **kwargs)
+
+    return wrapper
+
+
 # --- start ---------------------------------------------------------------------------------------
 
 
@@ -109,11 +126,8 @@ def _start(request: HttpRequest, code: str) -> HttpResponse:
 
 @citizen_required
 @require_GET
-def draft_resume(request: HttpRequest, draft_id: Any) -> HttpResponse:
-    try:
-        draft = _load(request, draft_id)
-    except _Submitted as exc:
-        return _submitted_redirect(exc)
+@_open_draft
+def draft_resume(request: HttpRequest, draft: Draft) -> HttpResponse:
     return redirect(_step_url(draft, _next_step(draft)))
 
 
@@ -131,11 +145,8 @@ def draft_delete(request: HttpRequest, draft_id: Any) -> HttpResponse:
 
 @citizen_required
 @require_http_methods(["GET", "POST"])
-def draft_case(request: HttpRequest, draft_id: Any) -> HttpResponse:
-    try:
-        draft = _load(request, draft_id)
-    except _Submitted as exc:
-        return _submitted_redirect(exc)
+@_open_draft
+def draft_case(request: HttpRequest, draft: Draft) -> HttpResponse:
     version = services.draft_version(draft)
     cases = [(c.code, c.name or c.code) for c in services.draft_cases(version)]
     units = [(u.agency_code, u.name) for u in services._receiving_units(version)]
@@ -171,11 +182,8 @@ def draft_case(request: HttpRequest, draft_id: Any) -> HttpResponse:
 
 @citizen_required
 @require_http_methods(["GET", "POST"])
-def draft_applicant(request: HttpRequest, draft_id: Any) -> HttpResponse:
-    try:
-        draft = _load(request, draft_id)
-    except _Submitted as exc:
-        return _submitted_redirect(exc)
+@_open_draft
+def draft_applicant(request: HttpRequest, draft: Draft) -> HttpResponse:
     form = ApplicantForm(request.POST or None, initial=draft.applicant or {})
     status = 200
     if request.method == "POST":
@@ -220,12 +228,9 @@ def _paper_rows(draft: Draft, failed: UploadForm | None = None) -> list[dict[str
 
 @citizen_required
 @require_http_methods(["GET", "POST"])
-def draft_papers(request: HttpRequest, draft_id: Any) -> HttpResponse:
+@_open_draft
+def draft_papers(request: HttpRequest, draft: Draft) -> HttpResponse:
     """Each paper has its own small upload form, so a failed upload never loses the others."""
-    try:
-        draft = _load(request, draft_id)
-    except _Submitted as exc:
-        return _submitted_redirect(exc)
     failed: UploadForm | None = None
     summary: list[tuple[str, str]] = []
     if request.method == "POST":
@@ -270,11 +275,8 @@ def draft_papers(request: HttpRequest, draft_id: Any) -> HttpResponse:
 
 @citizen_required
 @require_POST
-def draft_paper_remove(request: HttpRequest, draft_id: Any, file_id: int) -> HttpResponse:
-    try:
-        draft = _load(request, draft_id)
-    except _Submitted as exc:
-        return _submitted_redirect(exc)
+@_open_draft
+def draft_paper_remove(request: HttpRequest, draft: Draft, file_id: int) -> HttpResponse:
     services.draft_detach(draft=draft, user=request.user, file_id=file_id)
     messages.success(request, _("The file has been removed."))
     return redirect(_step_url(draft, "papers"))
@@ -285,11 +287,8 @@ def draft_paper_remove(request: HttpRequest, draft_id: Any, file_id: int) -> Htt
 
 @citizen_required
 @require_GET
-def draft_check(request: HttpRequest, draft_id: Any) -> HttpResponse:
-    try:
-        draft = _load(request, draft_id)
-    except _Submitted as exc:
-        return _submitted_redirect(exc)
+@_open_draft
+def draft_check(request: HttpRequest, draft: Draft) -> HttpResponse:
     return no_store(render(request, "portal/wizard_check.html", _check_context(draft)))
 
 
