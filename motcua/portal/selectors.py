@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -139,6 +140,45 @@ def draft_list_open(user: Any) -> QuerySet[Draft]:
         .select_related("procedure", "procedure__current_version")
         .order_by("-updated_at")
     )
+
+
+# --- draft retention ---------------------------------------------------------------------------
+# An open draft nobody updates is kept through the day `draft_kept_until` and removed by the first
+# daily purge after it (`services.drafts_purge`). Both sides count from the start of the day in
+# Vietnam time, so the date the citizen is shown holds whatever hour the purge runs:
+#   removed  <=>  updated_at < start of today - retention  <=>  kept_until < today.
+
+
+def draft_retention() -> dt.timedelta:
+    """How long an open draft is kept after its last update (`MOTCUA_DRAFT_RETENTION_DAYS`)."""
+    return dt.timedelta(days=int(getattr(settings, "MOTCUA_DRAFT_RETENTION_DAYS", 30)))
+
+
+def draft_purge_cutoff(*, now: dt.datetime, older_than: dt.timedelta) -> dt.datetime:
+    """Rows last touched before this moment are old enough to purge."""
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return today - older_than
+
+
+def draft_kept_until(draft: Draft, *, retention: dt.timedelta | None = None) -> dt.date:
+    """The last day an open draft is kept if it is not updated again."""
+    retention = draft_retention() if retention is None else retention
+    return timezone.localdate(draft.updated_at + retention)
+
+
+@dataclass(frozen=True)
+class OpenDraft:
+    draft: Draft
+    kept_until: dt.date
+
+
+def draft_list_open_with_removal(user: Any) -> list[OpenDraft]:
+    """The citizen's open drafts, each with the last day it is kept unless updated."""
+    retention = draft_retention()
+    return [
+        OpenDraft(draft=d, kept_until=draft_kept_until(d, retention=retention))
+        for d in draft_list_open(user)
+    ]
 
 
 def dossier_components_for_owner(dossier: Dossier) -> QuerySet[DossierComponent]:

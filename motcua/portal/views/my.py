@@ -52,7 +52,7 @@ RESULT_VISIBLE = (S.DELIVERED,)
 @require_GET
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.dossier_list_for_owner(request.user), per_page=20)
-    context = {"page": page, "drafts": list(selectors.draft_list_open(request.user))}
+    context = {"page": page, "drafts": selectors.draft_list_open_with_removal(request.user)}
     return no_store(render(request, "portal/my_dossiers.html", context))
 
 
