@@ -1,4 +1,5 @@
-"""Test-wide settings: immediate background tasks, in-memory e-mail, fast password hashing."""
+"""Test-wide settings: immediate background tasks, in-memory e-mail, fast password hashing,
+rate limits off."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MOTCUA_CALENDAR_RECHECK_SECONDS = 0  # tests change overrides behind the cache
     settings.MOTCUA_CATALOGUE_RECHECK_SECONDS = 0  # … and procedures, tokens, accounts
     settings.MOTCUA_API_TOKEN_CACHE_SECONDS = 0
+    # Tests log in and register many times from 127.0.0.1; the rate-limit tests
+    # (motcua/core/tests/test_ratelimit.py) turn the limits on with the values they test.
+    settings.MOTCUA_RATE_LIMITS_ENABLED = False
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]

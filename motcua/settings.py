@@ -236,6 +236,46 @@ MOTCUA_API_TOKEN_CACHE_SECONDS = float(os.environ.get("MOTCUA_API_TOKEN_CACHE_SE
 # Intake keeps each current procedure version in memory; a change to its internal process made
 # in another process is seen after at most this many seconds.
 MOTCUA_CATALOGUE_RECHECK_SECONDS = float(os.environ.get("MOTCUA_CATALOGUE_RECHECK_SECONDS", "2"))
+# Rate limits (motcua/core/ratelimit.py; docs/architecture.md, "Rate limits"): scope ->
+# (attempts, window in seconds), counted in fixed windows in the database so that every web
+# process shares them. MOTCUA_RATE_LIMITS (JSON) overrides scopes, e.g.
+# '{"tracking.ip": [120, 600], "register.ip": null}' (null: that scope is not limited);
+# MOTCUA_RATE_LIMITS_ENABLED=0 turns them all off.
+MOTCUA_RATE_LIMITS_ENABLED = env_bool("MOTCUA_RATE_LIMITS_ENABLED", True)
+MOTCUA_RATE_LIMITS: dict[str, tuple[int, int] | None] = {
+    # failed password logins (a successful one is not counted): per address, per login name
+    "login.ip": (30, 15 * 60),
+    "login.username": (10, 15 * 60),
+    # password-reset requests: per address, per e-mail address the link would go to
+    "password_reset.ip": (10, 60 * 60),
+    "password_reset.email": (5, 60 * 60),
+    # Per-address limits are generous: mobile carriers put many subscribers behind one public
+    # IPv4 address (CGNAT), and a commune office helps many citizens from one connection.
+    # portal registration form submissions, per address
+    "register.ip": (60, 60 * 60),
+    # verification codes sent (registration and "send a new code"): per address, per account,
+    # per e-mail address or phone number (an SMS costs money)
+    "code_send.ip": (60, 60 * 60),
+    "code_send.user": (5, 60 * 60),
+    "code_send.recipient": (5, 60 * 60),
+    # verification codes typed, per address (each code also allows only 5 tries)
+    "code_confirm.ip": (60, 15 * 60),
+    # public tracking page lookups, per address
+    "tracking.ip": (300, 10 * 60),
+    # API requests with a bearer token that is not valid, per address (valid ones are free)
+    "api_auth.ip": (30, 5 * 60),
+}
+MOTCUA_RATE_LIMITS.update(
+    (scope, (int(value[0]), int(value[1])) if value else None)
+    for scope, value in json.loads(os.environ.get("MOTCUA_RATE_LIMITS", "") or "{}").items()
+)
+# How many reverse proxies in front of the web processes append the client's address to
+# X-Forwarded-For (nginx: proxy_add_x_forwarded_for). 0: the client is REMOTE_ADDR and the
+# header is ignored (anyone can write it); N: the N-th address from the right.
+MOTCUA_TRUSTED_PROXY_COUNT = int(os.environ.get("MOTCUA_TRUSTED_PROXY_COUNT", "0"))
+# Open portal drafts not updated for this many days are removed by `manage.py purge_drafts`
+# (citizens see the date on "My dossiers"), as are verification codes expired that long ago.
+MOTCUA_DRAFT_RETENTION_DAYS = int(os.environ.get("MOTCUA_DRAFT_RETENTION_DAYS", "30"))
 MOTCUA_UPLOAD_MAX_BYTES = int(os.environ.get("MOTCUA_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

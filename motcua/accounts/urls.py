@@ -2,15 +2,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from motcua.accounts.forms import LoginForm
-from motcua.accounts.views import after_login
+from motcua.accounts.views import PasswordResetView, after_login, login_rate_limited
 
 app_name = "accounts"
 
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", authentication_form=LoginForm
+        login_rate_limited(
+            auth_views.LoginView.as_view(
+                template_name="accounts/login.html", authentication_form=LoginForm
+            )
         ),
         name="login",
     ),
@@ -18,7 +20,7 @@ urlpatterns = [
     path("home/", after_login, name="home"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",

@@ -1,9 +1,59 @@
 from __future__ import annotations
 
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
+
+from motcua.core.ratelimit import (
+    View,
+    client_ip,
+    rate_limit_check,
+    rate_limit_undo,
+    rate_limited_response,
+)
+
+
+def login_rate_limited(view: View) -> View:
+    """Limits the failed password logins of a login view (ours; Django admin's can be wrapped
+    the same way) per client address and per login name ("login.ip", "login.username").
+
+    Every submission is counted before the password is checked, so parallel guesses cannot
+    slip past the limit; a successful login (a redirect, the user logged in) gives its count
+    back. Showing the form is free."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        login_name = str(request.POST.get("username") or "").strip().casefold()
+        counted = rate_limit_check(("login.ip", client_ip(request)), ("login.username", login_name))
+        if not counted.allowed:
+            return rate_limited_response(request, counted)
+        response = view(request, *args, **kwargs)
+        if response.status_code in (301, 302, 303) and request.user.is_authenticated:
+            rate_limit_undo(counted)
+        return response
+
+    return wrapper
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password-reset request, limited per client address and per e-mail address
+    ("password_reset.ip", "password_reset.email"), whether or not an account has it."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        email = str(request.POST.get("email") or "").strip().casefold()
+        result = rate_limit_check(
+            ("password_reset.ip", client_ip(request)), ("password_reset.email", email)
+        )
+        if not result.allowed:
+            return rate_limited_response(request, result)
+        return super().post(request, *args, **kwargs)
 
 
 @login_required

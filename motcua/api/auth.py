@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja.security import HttpBearer, SessionAuth
 
 from motcua.accounts.services import api_token_authenticate
 from motcua.core.audit import audit_set_actor
+from motcua.core.ratelimit import RateLimited, client_ip, rate_limit_check
 
 
 class BearerToken(HttpBearer):
@@ -21,10 +22,20 @@ class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = api_token_authenticate(token)
         if user is None:
+            _count_failure(request)
             return None
         request.user = user
         audit_set_actor(user)
         return user
+
+
+def _count_failure(request: HttpRequest) -> None:
+    """Only tokens that fail are counted ("api_auth.ip"), so an authenticated request costs no
+    query here. Over the limit the answer is 429 instead of 401; valid tokens from the same
+    address keep working (one client retrying a revoked token must not stop its other jobs)."""
+    result = rate_limit_check(("api_auth.ip", client_ip(request)))
+    if not result.allowed:
+        raise RateLimited(result.retry_after)
 
 
 class Session(SessionAuth):
@@ -40,3 +51,16 @@ class Session(SessionAuth):
 bearer = BearerToken()
 session = Session()
 AUTH = [bearer, session]
+
+
+# The API (api.py) imports the routers, which import this module, so the API object is
+# imported last: it exists by then whichever of the two modules Python loads first.
+from motcua.api.api import api, error_response  # noqa: E402
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    """The one error shape, HTTP 429, and Retry-After (the DomainError answer has no header)."""
+    response = error_response(request, exc.http_status, exc.code, str(exc.message))
+    response["Retry-After"] = str(exc.retry_after)
+    return response

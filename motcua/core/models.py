@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.db import models
 
 from motcua.core.audit_models import AuditRecord
+from motcua.core.ratelimit_models import RateLimitCounter
 
-__all__ = ["AuditRecord", "TimeStampedModel"]
+__all__ = ["AuditRecord", "RateLimitCounter", "TimeStampedModel"]
 
 
 class TimeStampedModel(models.Model):

@@ -17,6 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.models import User
 from motcua.core.errors import DomainError
+from motcua.core.ratelimit import (
+    RateLimitResult,
+    client_ip,
+    rate_limit,
+    rate_limit_check,
+    rate_limit_undo,
+    rate_limited_response,
+)
 from motcua.portal import oidc, services
 from motcua.portal.forms import ProfileForm, RegisterForm, VerifyForm, add_domain_errors
 from motcua.portal.models import ContactChannel, VerificationCode
@@ -33,7 +41,24 @@ def _after_login_url(request: HttpRequest) -> str:
     )
 
 
+def _code_send_check(
+    request: HttpRequest, *, channel: str, email: str, phone: str, user: User | None = None
+) -> RateLimitResult:
+    """Counts a verification code about to be sent: per client address, per account (once it
+    exists) and per e-mail address or phone number."""
+    if channel == ContactChannel.EMAIL:
+        recipient = email.strip().casefold()
+    else:
+        recipient = services.normalise_phone(phone)
+    return rate_limit_check(
+        ("code_send.ip", client_ip(request)),
+        ("code_send.user", str(user.pk) if user is not None else ""),
+        ("code_send.recipient", recipient),
+    )
+
+
 @require_http_methods(["GET", "POST"])
+@rate_limit("register.ip")
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("portal:profile")
@@ -44,6 +69,14 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
+            sending = _code_send_check(
+                request,
+                channel=data["verify_by"],
+                email=data["email"] or "",
+                phone=data["phone"] or "",
+            )
+            if not sending.allowed:  # checked first: a refused registration creates nothing
+                return rate_limited_response(request, sending)
             try:
                 user = services.citizen_register(
                     data=services.Registration(
@@ -58,6 +91,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     )
                 )
             except DomainError as exc:
+                rate_limit_undo(sending)  # no code went out
                 add_domain_errors(form, exc)
             else:
                 request.session[SESSION_PENDING] = user.pk
@@ -79,6 +113,7 @@ def _last_code(user: User) -> VerificationCode | None:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("code_confirm.ip")
 def verify(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     if user is None:
@@ -119,9 +154,15 @@ def verify_resend(request: HttpRequest) -> HttpResponse:
         channel = (
             last.channel if last else (ContactChannel.EMAIL if user.email else ContactChannel.SMS)
         )
+    sending = _code_send_check(
+        request, channel=channel, email=user.email, phone=user.phone, user=user
+    )
+    if not sending.allowed:
+        return rate_limited_response(request, sending)
     try:
         services.verification_send(user=user, channel=channel)
     except DomainError as exc:
+        rate_limit_undo(sending)  # no code went out
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("A new code has been sent."))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from motcua.core.errors import NotFound
+from motcua.core.ratelimit import rate_limit
 from motcua.dossiers.selectors import dossier_get_by_code
 from motcua.organisations.models import Organisation
 from motcua.portal import selectors
@@ -122,8 +123,10 @@ def tracking_form(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@rate_limit("tracking.ip", methods=("GET",))
 def tracking(request: HttpRequest, code: str) -> HttpResponse:
-    """The page the receipt's QR code points at: /tracking/<code>."""
+    """The page the receipt's QR code points at: /tracking/<code>. Lookups are limited per
+    client address ("tracking.ip"): dossier codes follow a pattern and could be walked."""
     try:
         dossier = dossier_get_by_code(code)
     except NotFound:
