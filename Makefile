@@ -9,6 +9,8 @@ PORT ?= 8000
 WEB_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -gt 4 ] && n=4; echo $$n)
 WEB_THREADS ?= 1
 PYTEST_ARGS ?=
+# The demo's QR codes and signed documents point at the demo server (production sets its own).
+export MOTCUA_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint typecheck pytest install migrate demo serve worker messages bench clean
 

@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from motcua.backoffice.selectors import forward_targets
 from motcua.core.audit_models import Interface
 from motcua.dossiers.enums import Action, ApplicantKind, Channel, DeliveryMethod
+from motcua.dossiers.models import Dossier
+from motcua.organisations.enums import OrganisationKind
 from motcua.organisations.models import Organisation
 from motcua.procedures.models import Procedure, ProcedureCase, RequiredPaper
 
@@ -72,7 +78,19 @@ class IntakeForm(forms.Form):
             "Citizen ID card, passport or tax code. The details of a returning applicant are "
             "filled in."
         ),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "inputmode": "text",
+                # Enter looks the applicant up (htmx, as typing or leaving the field does)
+                # instead of submitting the whole dossier; without JavaScript, the "Find"
+                # button beside the field does it.
+                "hx-on:keydown": (
+                    "if (event.key === 'Enter' && !event.isComposing) "
+                    "{ event.preventDefault(); htmx.trigger(this, 'change'); }"
+                ),
+            }
+        ),
     )
     applicant_kind = forms.ChoiceField(
         label=_("Applicant kind"), choices=ApplicantKind.choices, initial=ApplicantKind.INDIVIDUAL
@@ -231,7 +249,7 @@ class ActionForm(forms.Form):
     """Base of the action forms; `dossier` lets a form adapt its choices."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.pop("dossier", None)
+        self.dossier: Dossier | None = kwargs.pop("dossier", None)
         super().__init__(*args, **kwargs)
 
 
@@ -266,8 +284,89 @@ class SupplementForm(ActionForm):
     note = _note()
 
 
+# Vietnamese alphabetical order: a ă â b c d đ e ê … o ô ơ … u ư …, the tone marks only
+# breaking ties (no tone, grave, hook, tilde, acute, dot below).
+_ALPHABET = {
+    letter: rank for rank, letter in enumerate("aăâbcdđeêfghijklmnoôơpqrstuưvwxyz", start=1)
+}
+_TONES = "\u0300\u0309\u0303\u0301\u0323"
+_TOKENS = re.compile(r"\d+|.", re.S)  # a number, or one character
+
+
+def vietnamese_sort_key(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
+    """Sort key for Vietnamese names: "Đầm Dơi" after "Dân", "Ủy ban …" after "Sở …" (code
+    points would put every "Đ" and "Ủ" after "Z"), "Phường 2" before "Phường 10"."""
+    letters: list[tuple[int, int]] = []
+    tones: list[int] = []
+    for token in _TOKENS.findall(unicodedata.normalize("NFC", text.casefold())):
+        if token.isdigit():
+            letters.append((1, int(token)))
+            tones.append(0)
+            continue
+        parts = unicodedata.normalize("NFD", token)
+        letter = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
+        if letter in _ALPHABET:
+            letters.append((2, _ALPHABET[letter]))
+        else:
+            letters.append((3, ord(letter[0])) if letter.isalnum() else (0, 0))
+        tones.append(next((_TONES.index(c) + 1 for c in parts if c in _TONES), 0))
+    return tuple(letters), tuple(tones)
+
+
+LOCAL_GOVERNMENTS = (OrganisationKind.COMMUNE, OrganisationKind.DISTRICT)
+PROVINCIAL_AGENCIES = _("Provincial agencies")
+COMMUNES = _("Communes and wards")
+COMMUNE_UNITS = _("Units of communes and wards")
+
+
+def forward_groups(units: list[Organisation]) -> list[tuple[str, list[Organisation]]]:
+    """`units` in the groups of the "forward to" list, each sorted by level, then name: the
+    provincial agencies (the People's Committee, its departments and their divisions), the
+    communes and wards, then the units of the communes and wards (their service centres and
+    divisions). Empty groups are left out."""
+    local = set(
+        Organisation.objects.filter(kind__in=LOCAL_GOVERNMENTS).values_list("pk", flat=True)
+    )
+    provincial: list[Organisation] = []
+    communes: list[Organisation] = []
+    commune_units: list[Organisation] = []
+    for unit in units:
+        if unit.pk in local:
+            communes.append(unit)
+        elif local.intersection(unit.ancestors_ids()):
+            commune_units.append(unit)
+        else:
+            provincial.append(unit)
+
+    def level_then_name(unit: Organisation) -> tuple[Any, ...]:
+        return len(unit.ancestors_ids()), vietnamese_sort_key(unit.name)
+
+    groups = (
+        (PROVINCIAL_AGENCIES, provincial),
+        (COMMUNES, communes),
+        (COMMUNE_UNITS, commune_units),
+    )
+    return [
+        (str(label), sorted(members, key=level_then_name)) for label, members in groups if members
+    ]
+
+
+class GroupedUnitIterator(ModelChoiceIterator):
+    """The choices of `ForwardUnitField`: the empty choice, then one <optgroup> per group."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for label, units in forward_groups(list(self.queryset)):
+            yield (label, [self.choice(unit) for unit in units])
+
+
+class ForwardUnitField(UnitChoiceField):
+    iterator = GroupedUnitIterator
+
+
 class ForwardForm(ActionForm):
-    to_unit = UnitChoiceField(
+    to_unit = ForwardUnitField(
         label=_("Forward to"),
         queryset=Organisation.objects.none(),
         required=False,
@@ -279,7 +378,11 @@ class ForwardForm(ActionForm):
         super().__init__(*args, **kwargs)
         field = self.fields["to_unit"]
         if isinstance(field, forms.ModelChoiceField):
-            field.queryset = forward_targets()
+            targets = forward_targets()
+            if self.dossier is not None and self.dossier.current_unit_id is not None:
+                # Forwarding to the unit that holds the dossier is no move at all.
+                targets = targets.exclude(pk=self.dossier.current_unit_id)
+            field.queryset = targets
 
 
 class RequestPaymentForm(ActionForm):

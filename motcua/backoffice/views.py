@@ -846,7 +846,7 @@ def dossier_form_pdf(request: HttpRequest, code: str, form: str) -> HttpResponse
     from motcua.dossiers import printing  # lazily: WeasyPrint is heavy to import
 
     dossier = dossier_selectors.dossier_get_for_viewer(code, request.user)
-    content = printing.render_form(dossier, form)
+    content = printing.render_form(dossier, form, request=request)
     return _pdf(content, printing.form_filename(dossier, form))
 
 

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import ValidationFailed
 
 ALLOWED_LABEL = "PDF, JPEG, PNG, DOCX, XLSX"
+KIB = 1024
+MIB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -51,13 +55,36 @@ def sniff(head: bytes, file: UploadedFile) -> tuple[str, str] | None:
     return None
 
 
+def size_and_limit(size: int, limit: int) -> tuple[str, str]:
+    """`size` and `limit` (bytes) for a message, in the same unit and never equal when they
+    differ: a 21,000,000-byte file against the default 20 MiB limit reads "20,03 MB" and
+    "20,00 MB", not "20,0 MB" twice.
+
+    The unit is binary, as Django's filesizeformat writes it (1 MB = 1,048,576 bytes), the
+    unit the upload pages already use to show the limit and the one MOTCUA_UPLOAD_MAX_BYTES
+    counts in by default (20 × 1024 × 1024 bytes): "20,0 MB" there and here is the same
+    number of bytes. One decimal, or two when one would make the two equal; then the size is
+    rounded up and the limit down, so a file one byte too large still reads larger.
+    """
+    if limit < KIB:
+        return filesizeformat(size), filesizeformat(limit)
+    unit, label = (MIB, _("%s MB")) if limit >= MIB else (KIB, _("%s KB"))
+    size_text = number_format(size / unit, 1)
+    limit_text = number_format(limit / unit, 1)
+    if size_text == limit_text:
+        size_text = number_format(math.ceil(size * 100 / unit) / 100, 2)
+        limit_text = number_format(math.floor(limit * 100 / unit) / 100, 2)
+    return label % size_text, label % limit_text
+
+
 def check_upload(file: UploadedFile, *, field: str) -> CheckedFile:
-    limit = int(getattr(settings, "MOTCUA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+    limit = int(getattr(settings, "MOTCUA_UPLOAD_MAX_BYTES", 20 * MIB))
     name = file.name or "?"
     if file.size is not None and file.size > limit:
+        size_text, limit_text = size_and_limit(file.size, limit)
         raise ValidationFailed(
             _("“%(name)s” is %(size)s; the largest file accepted is %(limit)s.")
-            % {"name": name, "size": filesizeformat(file.size), "limit": filesizeformat(limit)},
+            % {"name": name, "size": size_text, "limit": limit_text},
             code="file_too_large",
             fields={field: _("file too large")},
         )

@@ -32,6 +32,7 @@ from motcua.core.errors import Conflict, ValidationFailed
 from motcua.core.text import nfc
 from motcua.dossiers.enums import DossierStatus
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.printing.forms import public_base_url
 from motcua.organisations.models import Organisation
 from motcua.signatures import config, images, policies, signing, transitions
 from motcua.signatures.backends import SignerBackend, backend_for_credential
@@ -40,7 +41,6 @@ from motcua.signatures.models import DocumentRevision, SignedDocument, SigningCr
 
 FIELD_PERSON = "motcua-person"
 FIELD_ORGANISATION = "motcua-organisation"
-DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 # Printed in the document (its language is Vietnamese, like the forms'), not interface text.
 QR_CAPTION = "Quét mã để kiểm tra chữ ký số:\n{url}"
 REASON_PERSON = "Người có thẩm quyền ký"
@@ -52,11 +52,15 @@ A = DocumentAction
 
 
 def public_verification_url(code: str) -> str:
-    """The public page a document's QR code opens (settings.MOTCUA_PUBLIC_BASE_URL)."""
+    """The public page a document's QR code opens (settings.MOTCUA_PUBLIC_BASE_URL).
+
+    Never the host of the request that creates the document: the URL is signed into the PDF
+    for good, and officials may reach the back office at an internal address. Without the
+    setting it is the development server's; the system check dossiers.W001 warns of that.
+    """
     from django.urls import reverse
 
-    base = str(getattr(settings, "MOTCUA_PUBLIC_BASE_URL", "") or DEFAULT_PUBLIC_BASE_URL)
-    return base.rstrip("/") + reverse("signatures:document", args=[code])
+    return public_base_url() + reverse("signatures:document", args=[code])
 
 
 # --- helpers ----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ def test_check_deploy_passes_with_production_environment(tmp_path: Path):
         "DEBUG": "0",
         "MOTCUA_HTTPS": "1",
         "ALLOWED_HOSTS": "dichvucong.camau.gov.vn",
+        "MOTCUA_PUBLIC_BASE_URL": "https://dichvucong.camau.gov.vn",
         "MOTCUA_VAR_DIR": str(tmp_path),
     }
     result = subprocess.run(

@@ -26,7 +26,13 @@ from motcua.dossiers.printing.book import (
     tracking_book_filename,
     tracking_book_rows,
 )
-from motcua.dossiers.printing.forms import FORMS, form_filename, public_tracking_url, render_form
+from motcua.dossiers.printing.forms import (
+    FORMS,
+    form_filename,
+    public_base_url,
+    public_tracking_url,
+    render_form,
+)
 from motcua.dossiers.printing.layout import place_and_date, place_name
 
 __all__ = [
@@ -39,6 +45,7 @@ __all__ = [
     "form_filename",
     "place_and_date",
     "place_name",
+    "public_base_url",
     "public_tracking_url",
     "render_form",
     "render_tracking_book_pdf",

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from motcua.accounts.enums import Role
 from motcua.core.errors import ValidationFailed
 from motcua.core.qr import qr_svg
 from motcua.dossiers.enums import Action, Channel, ComponentKind, DeliveryMethod, DossierStatus
@@ -84,15 +86,17 @@ FORMS: dict[str, FormSpec] = {
 }
 
 
-def render_form(dossier: Dossier, form: str) -> bytes:
+def render_form(dossier: Dossier, form: str, *, request: HttpRequest | None = None) -> bytes:
     """The PDF of form `form` ("01"…"06") for `dossier`.
 
+    `request`, when the form is printed during a web request, gives the links printed on the
+    form (form 01's QR code) its scheme and host if settings.MOTCUA_PUBLIC_BASE_URL is empty.
     Raises ValidationFailed when the form does not exist or does not apply to the dossier
     (e.g. 03 for a dossier that was not refused, 02 when no supplement was requested).
     """
     spec = _spec(form)
     dossier = _load(dossier)
-    context = _BUILDERS[spec.number](dossier)
+    context = _BUILDERS[spec.number](dossier, public_base_url(request))
     context.update(base_context(spec, code=dossier.code))
     return render_pdf(spec.template, context)
 
@@ -103,16 +107,29 @@ def form_filename(dossier: Dossier, form: str) -> str:
     return f"{ascii_name(dossier.code)}_mau-{spec.number}_{spec.slug}.pdf"
 
 
-def public_tracking_url(code: str) -> str:
-    """The citizen-facing tracking page of a dossier (printed as a QR code on form 01)."""
-    base = str(getattr(settings, "MOTCUA_PUBLIC_BASE_URL", "") or DEFAULT_PUBLIC_BASE_URL)
-    return f"{base.rstrip('/')}/tracking/{code}"
+def public_base_url(request: HttpRequest | None = None) -> str:
+    """Where the public pages printed on forms live, without a trailing slash:
+    settings.MOTCUA_PUBLIC_BASE_URL; when that is empty, the scheme and host of `request`;
+    without a request, the development server (the system check dossiers.W001 warns of that
+    when DEBUG is off)."""
+    configured = str(getattr(settings, "MOTCUA_PUBLIC_BASE_URL", "") or "")
+    if configured:
+        return configured.rstrip("/")
+    if request is not None:
+        return f"{request.scheme}://{request.get_host()}"
+    return DEFAULT_PUBLIC_BASE_URL
+
+
+def public_tracking_url(code: str, base_url: str = "") -> str:
+    """The citizen-facing tracking page of a dossier (printed as a QR code on form 01);
+    `base_url` defaults to public_base_url()."""
+    return f"{(base_url or public_base_url()).rstrip('/')}/tracking/{code}"
 
 
 # --- one builder per form ---------------------------------------------------------------------
 
 
-def _context_01(dossier: Dossier) -> dict[str, Any]:
+def _context_01(dossier: Dossier, base_url: str) -> dict[str, Any]:
     if dossier.received_at is None or dossier.status in (S.SUBMITTED, S.REFUSED):
         raise _not_applicable("01", _("the dossier has not been received."))
     receive = _last_event(dossier, Action.RECEIVE)
@@ -121,7 +138,7 @@ def _context_01(dossier: Dossier) -> dict[str, Any]:
         officer = str(dossier.created_by)
     version = dossier.procedure_version
     limit = version.time_limit_for(dossier.channel, dossier.case)
-    url = public_tracking_url(dossier.code)
+    url = public_tracking_url(dossier.code, base_url)
     # segno escapes the title; the SVG is ours, built from a URL we made.
     qr = mark_safe(qr_svg(url, size_mm=22, title=f"Tra cứu hồ sơ {dossier.code}"))  # noqa: S308
     return {
@@ -142,7 +159,7 @@ def _context_01(dossier: Dossier) -> dict[str, Any]:
     }
 
 
-def _context_02(dossier: Dossier) -> dict[str, Any]:
+def _context_02(dossier: Dossier, base_url: str) -> dict[str, Any]:
     event = _last_event(dossier, Action.REQUEST_SUPPLEMENT)
     if event is None:
         raise _not_applicable("02", _("no supplement has been requested for this dossier."))
@@ -150,8 +167,13 @@ def _context_02(dossier: Dossier) -> dict[str, Any]:
     missing = [str(item) for item in data.get("missing", []) if str(item).strip()]
     if not missing:
         raise _not_applicable("02", _("the supplement request lists nothing missing."))
+    # Issued by the unit that asked: the desk or the processing agency. When the request was
+    # recorded by someone outside both (a provincial administrator), by the unit the dossier was
+    # at: the desk before processing began, the processing agency after.
     at_the_desk = event.from_status in ("", S.SUBMITTED, S.RECEIVED)
-    issuer = _issuer(event, dossier.receiving_unit if at_the_desk else dossier.processing_unit)
+    issuer = _acting_unit(event, [dossier.receiving_unit, dossier.processing_unit]) or (
+        dossier.receiving_unit if at_the_desk else dossier.processing_unit
+    )
     return {
         **header_context(issuer, event.at),
         **_dossier_context(dossier),
@@ -165,11 +187,11 @@ def _context_02(dossier: Dossier) -> dict[str, Any]:
     }
 
 
-def _context_03(dossier: Dossier) -> dict[str, Any]:
+def _context_03(dossier: Dossier, base_url: str) -> dict[str, Any]:
     if dossier.status != S.REFUSED:
         raise _not_applicable("03", _("the dossier was not refused."))
     event = _last_event(dossier, Action.REFUSE)
-    issuer = _issuer(event, dossier.receiving_unit)
+    issuer = dossier.receiving_unit  # refusing is the desk's act
     when = (event.at if event else None) or dossier.ended_at or dossier.updated_at
     return {
         **header_context(issuer, when),
@@ -181,14 +203,14 @@ def _context_03(dossier: Dossier) -> dict[str, Any]:
     }
 
 
-def _context_04(dossier: Dossier) -> dict[str, Any]:
+def _context_04(dossier: Dossier, base_url: str) -> dict[str, Any]:
     event = _last_event(dossier, Action.EXTEND)
     if event is None:
         raise _not_applicable("04", _("the dossier has no extension."))
     data = event.data or {}
     old = parse_time(data.get("old_appointment_at")) or dossier.due_at
     new = parse_time(data.get("new_appointment_at")) or dossier.appointment_at
-    issuer = _issuer(event, dossier.processing_unit)
+    issuer = dossier.processing_unit  # the agency that is late apologises, whoever recorded it
     return {
         **header_context(issuer, event.at),
         **_dossier_context(dossier),
@@ -197,15 +219,15 @@ def _context_04(dossier: Dossier) -> dict[str, Any]:
         "received_at": long_time(dossier.received_at),
         "old_appointment_at": long_time(old),
         "new_appointment_at": long_time(new),
-        "officer": _actor_name(event),
+        "head": _head_name(event, issuer),
     }
 
 
-def _context_05(dossier: Dossier) -> dict[str, Any]:
+def _context_05(dossier: Dossier, base_url: str) -> dict[str, Any]:
     if dossier.status != S.STOPPED:
         raise _not_applicable("05", _("processing of the dossier has not been stopped."))
     event = _last_event(dossier, Action.STOP)
-    issuer = _issuer(event, dossier.processing_unit)
+    issuer = dossier.processing_unit  # stopping is the processing agency's act
     when = (event.at if event else None) or dossier.ended_at or dossier.updated_at
     return {
         **header_context(issuer, when),
@@ -214,7 +236,7 @@ def _context_05(dossier: Dossier) -> dict[str, Any]:
         "reason": dossier.end_reason or (event.note if event else ""),
         "received_at": long_time(dossier.received_at),
         "stopped_at": long_time(dossier.ended_at or when),
-        "officer": _actor_name(event),
+        "head": _head_name(event, issuer),
     }
 
 
@@ -234,7 +256,7 @@ class Handover:
     note: str
 
 
-def _context_06(dossier: Dossier) -> dict[str, Any]:
+def _context_06(dossier: Dossier, base_url: str) -> dict[str, Any]:
     if dossier.received_at is None or dossier.status in (S.SUBMITTED, S.REFUSED):
         raise _not_applicable("06", _("the dossier has not been received."))
     steps = list(
@@ -286,7 +308,9 @@ def handovers(dossier: Dossier, steps: list[StepRecord]) -> list[Handover]:
     return rows
 
 
-_BUILDERS: dict[str, Callable[[Dossier], dict[str, Any]]] = {
+# Each builder gets the dossier and the base URL of the public pages the form links to (only
+# form 01 prints a link, its QR code).
+_BUILDERS: dict[str, Callable[[Dossier, str], dict[str, Any]]] = {
     "01": _context_01,
     "02": _context_02,
     "03": _context_03,
@@ -303,6 +327,8 @@ def _dossier_context(dossier: Dossier) -> dict[str, Any]:
     return {
         "dossier": dossier,
         "code": dossier.code,
+        # "… đã tiếp nhận hồ sơ" always names the unit that received it, whoever issues the form.
+        "receiving_unit": dossier.receiving_unit,
         "applicant": dossier.applicant,
         "procedure": dossier.procedure_version.name,
         "case_name": dossier.case.name if dossier.case_id and dossier.case else "",
@@ -377,11 +403,33 @@ def _contact(unit: Organisation) -> str:
     return ", ".join(parts)
 
 
-def _issuer(event: DossierEvent | None, fallback: Organisation) -> Organisation:
-    """The unit that issues a form: the acting official's organisation, else `fallback`."""
+def _acting_unit(event: DossierEvent | None, units: list[Organisation]) -> Organisation | None:
+    """The one of the dossier's `units` the official who recorded `event` works in: their own
+    organisation, else the nearest of `units` above it (a division acts for its agency).
+
+    None when the official works in none of them (a provincial administrator, an official of
+    another agency) or nobody recorded the event: the form then names the unit responsible,
+    never the recorder's own organisation.
+    """
     actor = event.actor if event is not None else None
-    organisation = getattr(actor, "organisation", None)
-    return organisation if isinstance(organisation, Organisation) else fallback
+    own = getattr(actor, "organisation", None)
+    if not isinstance(own, Organisation):
+        return None
+    for unit in units:
+        if unit.pk == own.pk:
+            return unit
+    above = [unit for unit in units if unit.path and own.path.startswith(unit.path)]
+    return max(above, key=lambda unit: len(unit.path), default=None)
+
+
+def _head_name(event: DossierEvent | None, issuer: Organisation) -> str:
+    """The name under "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ": the official who recorded `event` when they
+    are a leader of `issuer` itself, else nothing (the head signs by hand or digitally; a
+    specialist's or an administrator's name never stands there)."""
+    actor = event.actor if event is not None else None
+    if actor is None or getattr(actor, "organisation_id", None) != issuer.pk:
+        return ""
+    return str(actor) if actor.has_role(Role.LEADER) else ""
 
 
 def _actor_name(event: DossierEvent | None) -> str:

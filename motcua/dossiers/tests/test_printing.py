@@ -19,8 +19,8 @@ from fontTools.ttLib import TTFont
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from motcua.accounts.enums import AccountKind
-from motcua.accounts.models import User
+from motcua.accounts.enums import AccountKind, Role
+from motcua.accounts.models import RoleAssignment, User
 from motcua.core.errors import ValidationFailed
 from motcua.core.qr import qr_matrix, qr_svg
 from motcua.dossiers import printing
@@ -79,14 +79,17 @@ def _org(name: str, kind: str, code: str, parent: Organisation | None = None) ->
     return Organisation.objects.create(name=name, kind=kind, agency_code=code, parent=parent)
 
 
-def _official(username: str, full_name: str, organisation: Organisation) -> User:
-    return User.objects.create_user(
+def _official(username: str, full_name: str, organisation: Organisation, role: str = "") -> User:
+    user = User.objects.create_user(
         username=username,
         password="x",
         full_name=full_name,
         kind=AccountKind.OFFICIAL,
         organisation=organisation,
     )
+    if role:
+        RoleAssignment.objects.create(user=user, role=role)
+    return user
 
 
 @pytest.fixture
@@ -127,7 +130,7 @@ def world() -> World:
         department=department,
         counter_officer=_official("tiepnhan", "Trần Văn Bình", centre),
         specialist=_official("chuyenvien", "Lê Thị Minh Thư", department),
-        leader=_official("lanhdao", "Phạm Quốc Hưng", department),
+        leader=_official("lanhdao", "Phạm Quốc Hưng", department, role=Role.LEADER),
         version=version,
         case=case,
     )

@@ -239,7 +239,7 @@ def receipt_pdf(request: HttpRequest, code: str) -> HttpResponse:
             + _("Until then, print the submission receipt."),
             http_status=404,
         )
-    content = printing.render_form(dossier, "01")
+    content = printing.render_form(dossier, "01", request=request)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = (
         content_disposition_header(False, printing.form_filename(dossier, "01")) or "inline"
