@@ -3,14 +3,14 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from motcua.api.api import api
 from motcua.accounts.views import login_rate_limited
+from motcua.api.api import api
 from motcua.api.views import api_not_found
 
 admin.site.site_header = "MotCua"
 admin.site.site_title = "MotCua"
 # The admin's own login form, limited like ours (failed logins per address and per login name).
-admin.site.login = login_rate_limited(admin.site.login)  # type: ignore[method-assign]
+admin.site.login = login_rate_limited(admin.site.login)  # type: ignore[method-assign,assignment]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from motcua.api.validation import validation_message
 from motcua.core.errors import DomainError
 
 api = NinjaAPI(
@@ -50,7 +51,7 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
             for part in err.get("loc", [])
             if part not in ("body", "query", "path", "form", "payload")
         ]
-        fields[".".join(loc) or "request"] = str(err.get("msg", "invalid"))
+        fields[".".join(loc) or "request"] = validation_message(err)
     return error_response(
         request, 422, "validation_error", _("Some fields are missing or invalid."), fields
     )
@@ -68,7 +69,21 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error_response(request, exc.status_code, "http_error", str(exc))
+    """django-ninja's own errors carry English text: the two it raises get a code and a
+    message in the active language."""
+    text = str(exc)
+    if exc.status_code == 400 and text.startswith("Cannot parse request body"):
+        return error_response(
+            request, 400, "malformed_json", _("The request body is not valid JSON.")
+        )
+    if exc.status_code == 403 and text == "CSRF check Failed":
+        return error_response(
+            request,
+            403,
+            "csrf_failed",
+            _("The security check of the form failed (CSRF): reload the page and try again."),
+        )
+    return error_response(request, exc.status_code, "http_error", text)
 
 
 def _register_routers() -> None:

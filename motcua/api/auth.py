@@ -41,6 +41,14 @@ def _count_failure(request: HttpRequest) -> None:
 class Session(SessionAuth):
     """Browser session (the portal and back office call the API with their cookie)."""
 
+    def __call__(self, request: HttpRequest) -> Any:
+        # The CSRF check protects a logged-in session: without one there is nothing to protect,
+        # and the answer is the API's 401 "unauthorized", not django-ninja's 403 "CSRF check
+        # Failed" (which a client with a bad or missing bearer token used to get on a POST).
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         if user is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from motcua.accounts import policies
@@ -21,11 +21,32 @@ from motcua.procedures.selectors import procedure_list
 
 
 def applicant_get_by_id_number(id_number: str) -> Applicant | None:
-    """The applicant last seen with this ID number (a returning applicant), or None."""
+    """A returning applicant's details for the counter intake form, or None.
+
+    An ID number typed in online proves nothing, so the rows are preferred by how far their
+    details can be trusted: first the desk's own rows (linked to no account: entered by an
+    official who saw the papers), then rows of an account whose ID number was verified to be
+    this one; rows of unverified online accounts only when there is nothing else. The most
+    recent first within each group."""
     id_number = (id_number or "").strip()
     if not id_number:
         return None
-    return Applicant.objects.filter(id_number=id_number).order_by("-updated_at", "-pk").first()
+    trust = Case(
+        When(user__isnull=True, then=Value(0)),
+        When(
+            user__id_number=id_number,
+            user__portal_profile__id_number_verified_at__isnull=False,
+            then=Value(1),
+        ),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        Applicant.objects.filter(id_number=id_number)
+        .annotate(trust=trust)
+        .order_by("trust", "-updated_at", "-pk")
+        .first()
+    )
 
 
 def intake_units_for(user: Any) -> QuerySet[Organisation]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from typing import Any, Literal
 
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from motcua.accounts import policies
 from motcua.api.auth import AUTH
+from motcua.api.validation import validation_message
 from motcua.core.errors import BadRequest, PermissionDenied, ValidationFailed
 from motcua.dossiers import selectors, services
 from motcua.dossiers.enums import Action
@@ -129,11 +131,16 @@ class ErrorOut(Schema):
     error: dict[str, Any]
 
 
-def summary_out(v: dict[str, Any]) -> dict[str, Any]:
+def summary_out(v: dict[str, Any], user: Any, dossier: Dossier | None = None) -> dict[str, Any]:
     """The API's dossier body: the export row (the same fields and formats) plus what the API
-    reader needs, from the SUMMARY_FIELDS values of a dossier."""
-    from motcua.dossiers.transitions import allowed_actions
+    reader needs, from the SUMMARY_FIELDS values of a dossier. `allowed_actions`: what `user`
+    may do now (motcua.dossiers.policies; from the values alone on the hot read, no query)."""
+    from motcua.dossiers import policies
 
+    if dossier is not None:
+        actions = policies.actions_for(user, dossier)
+    else:
+        actions = policies.actions_for_summary(user, v)
     return {
         **selectors.export_row(v),
         "procedure_name": v["procedure_version__name"],
@@ -145,12 +152,12 @@ def summary_out(v: dict[str, Any]) -> dict[str, Any]:
         },
         "fee_amount": v["fee_amount"],
         "result_number": v["result_number"],
-        "allowed_actions": allowed_actions(v["status"]),
+        "allowed_actions": actions,
     }
 
 
-def dossier_out(d: Dossier) -> dict[str, Any]:
-    return summary_out(selectors.values_of(d, selectors.SUMMARY_FIELDS))
+def dossier_out(d: Dossier, user: Any) -> dict[str, Any]:
+    return summary_out(selectors.values_of(d, selectors.SUMMARY_FIELDS), user, d)
 
 
 def _json(body: Any, status: int = 200) -> HttpResponse:
@@ -187,9 +194,42 @@ def _validate(model: type[BaseModel], data: Any) -> Any:
         return model.model_validate(data)
     except ValidationError as exc:
         fields = {
-            ".".join(str(p) for p in err["loc"]) or "request": err["msg"] for err in exc.errors()
+            ".".join(str(p) for p in err["loc"]) or "request": validation_message(err)
+            for err in exc.errors()
         }
         raise ValidationFailed(_("Some fields are missing or invalid."), fields=fields) from exc
+
+
+def _fingerprint(data: Any, files: dict[str, Any]) -> str:
+    """sha256 of a request: its JSON body (keys sorted, so the same JSON gives the same
+    fingerprint however it was spaced) and each file part's name, file name and content. Not of
+    the raw body: a multipart retry has a new boundary."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
+    for part in sorted(files):
+        upload = files[part]
+        content = hashlib.sha256()
+        for chunk in upload.chunks():
+            content.update(chunk)
+        upload.seek(0)
+        name = json.dumps([part, upload.name or "", content.hexdigest()])
+        digest.update(b"\0" + name.encode())
+    return digest.hexdigest()
+
+
+def _replay(previous: IdempotencyRecord, fingerprint: str) -> HttpResponse:
+    """The first answer to this Idempotency-Key, if this request is the one it answered
+    (records kept before fingerprints were have none, and replay as they always did)."""
+    if previous.fingerprint and previous.fingerprint != fingerprint:
+        raise ValidationFailed(
+            _(
+                "This Idempotency-Key was already used for a different request: "
+                "send a new request with a new key."
+            ),
+            code="idempotency_key_reused",
+            fields={"Idempotency-Key": _("already used for a different request")},
+        )
+    return _json(previous.response, previous.status_code)
 
 
 def _components(items: list[ComponentIn], files: dict[str, Any]) -> list[services.ComponentInput]:
@@ -254,11 +294,12 @@ _MULTIPART_DOC = {
 def create_dossier(request: HttpRequest) -> Any:
     key = request.headers.get("Idempotency-Key", "").strip()[:128]
     scope = f"create_dossier:{request.user.pk}"
+    data, files = _payload(request)
+    fingerprint = _fingerprint(data, files) if key else ""
     if key:
         previous = IdempotencyRecord.objects.filter(key=key, scope=scope).first()
         if previous is not None:
-            return _json(previous.response, previous.status_code)
-    data, files = _payload(request)
+            return _replay(previous, fingerprint)
     body: DossierIn = _validate(DossierIn, data)
     unit = organisation_get_by_code(body.receiving_unit)
     try:
@@ -277,23 +318,30 @@ def create_dossier(request: HttpRequest) -> Any:
                 sub_channel=body.sub_channel,
                 at=body.at,
             )
-            response = dossier_out(dossier)  # JSON types only
+            response = dossier_out(dossier, request.user)  # JSON types only
             if key:
                 IdempotencyRecord.objects.create(
-                    key=key, scope=scope, status_code=201, response=response
+                    key=key,
+                    scope=scope,
+                    status_code=201,
+                    response=response,
+                    fingerprint=fingerprint,
                 )
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer as it did.
         previous = IdempotencyRecord.objects.filter(key=key, scope=scope).first() if key else None
         if previous is None:
             raise
-        return _json(previous.response, previous.status_code)
+        return _replay(previous, fingerprint)
     return _json(response, 201)
 
 
 @router.get("/export", auth=AUTH, operation_id="export_dossiers", response={200: None})
 def export_dossiers(request: HttpRequest) -> StreamingHttpResponse:
-    """JSON lines, one per dossier received or open in [from, to]; query: from, to, unit."""
+    """JSON lines, one per dossier received or open in [from, to]; query: from, to, unit.
+
+    An official gets the dossiers the units of their scope (or `unit` and its sub-units)
+    received, process or hold now; a provincial administrator without `unit`, every dossier."""
     params = request.GET
     unit = params.get("unit") or None
     parsed: dict[str, dt.date] = {}
@@ -336,7 +384,7 @@ def get_dossier(request: HttpRequest, code: str) -> Any:
     summary = selectors.dossier_summary(code)
     if not selectors.can_view_summary(request.user, summary):
         raise PermissionDenied(_("You may not see this dossier."))
-    return _json(summary_out(summary))
+    return _json(summary_out(summary, request.user))
 
 
 @router.get(
@@ -445,4 +493,4 @@ def act_on_dossier(request: HttpRequest, code: str, action: str) -> Any:
         case Action.WITHDRAW:
             dossier = services.dossier_withdraw(**common, reason=body.reason or body.note)
     dossier = selectors.dossier_get_by_code(dossier.code)
-    return _json(dossier_out(dossier))
+    return _json(dossier_out(dossier, request.user))

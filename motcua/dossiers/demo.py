@@ -22,6 +22,8 @@ from motcua.core.audit_models import Interface
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier
 from motcua.organisations.selectors import organisation_get_by_code
+from motcua.procedures.enums import OnlineLevel
+from motcua.procedures.selectors import procedure_current_version
 
 WARD_DESK = "000.01.20.H12"
 PROVINCE_DESK = "000.00.15.H12"
@@ -52,7 +54,7 @@ PLAN: list[tuple[str, str, tuple[str, str, str], str]] = [
     ("1.004873", WARD_DESK, WARD, "in_progress"),
     ("1.004884", WARD_DESK, WARD, "received"),
     ("1.001612", WARD_DESK, WARD, "supplement_requested"),
-    ("2.000720", WARD_DESK, WARD, "submitted"),
+    ("1.000894", WARD_DESK, WARD, "submitted"),  # online: a procedure offered online
     ("1.004194", WARD_DESK, WARD, "awaiting_payment"),
     ("1.004222", WARD_DESK, WARD, "extended"),
     ("1.001022", WARD_DESK, WARD, "late"),
@@ -63,6 +65,11 @@ PLAN: list[tuple[str, str, tuple[str, str, str], str]] = [
     ("2.000488", PROVINCE_DESK, JUSTICE, "delivered"),
     ("2.000488", PROVINCE_DESK, JUSTICE, "withdrawn"),
 ]
+
+
+def _offered_online(code: str) -> bool:
+    """Only procedures offered online (partly or fully) take online submissions."""
+    return procedure_current_version(code).online_level != OnlineLevel.INFORMATION
 
 
 def _users(*names: str) -> list[User]:
@@ -92,7 +99,7 @@ def dossiers_load_demo(*, now: dt.datetime | None = None, seed: int = 7) -> dict
             at = dt.datetime.combine(
                 day, dt.time(8, 0) if index % 2 else dt.time(14, 0), tzinfo=dl.TZ
             )
-            online = target == "submitted" or index % 3 == 0
+            online = target == "submitted" or (index % 3 == 0 and _offered_online(code))
             name = NAMES[index % len(NAMES)]
             d = services.dossier_create(
                 actor=citizen if online else counter,

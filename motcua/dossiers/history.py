@@ -61,7 +61,7 @@ from motcua.calendar.selectors import calendar_for
 from motcua.core.audit import audit_record
 from motcua.core.errors import ValidationFailed
 from motcua.core.text import fold
-from motcua.dossiers import services
+from motcua.dossiers import services, transitions
 from motcua.dossiers.enums import (
     Action,
     Channel,
@@ -631,14 +631,23 @@ class Planner:
             reasons = WITHDRAW_REASONS if fate == "withdraw" else STOP_REASONS
             moments.append((end, Step(action, instant(end), reason=rng.choice(reasons))))
         else:
+            # The working steps after receipt, each handed on (forward) or approved, except the
+            # last one, where the result is issued once approved (transitions.step_allowed).
             specs = self.catalogue.specs(version, offer.case)
-            advances = max(0, len(specs) - 2)
-            for k in range(advances):
+            roles = [str(spec.role) for spec in specs]
+            final = len(specs) - 1
+            if transitions.is_return_step(roles, final):
+                final -= 1  # the last working step
+            actions = [
+                Action.APPROVE if roles[i] == transitions.APPROVING_ROLE else Action.FORWARD
+                for i in range(1, final + 1)
+                if roles[i] == transitions.APPROVING_ROLE or i < final
+            ]
+            advances = len(actions)
+            for k, action in enumerate(actions):
                 position = int(end * (k + 1) / (advances + 1))
                 while any(at - 1 <= position <= at + 1 for at, _length, _kind in pauses):
                     position += 2  # not while the clock is paused
-                role = specs[k + 1].role
-                action = Action.APPROVE if role == Role.LEADER else Action.FORWARD
                 moments.append((position, Step(action, instant(position))))
             done = instant(end)
             moments.append(
@@ -970,7 +979,9 @@ class BulkWriter:
             return unit
         return d.receiving_unit if spec.role == Role.COUNTER_OFFICER else d.processing_unit
 
-    def _open_step(self, st: _State, index: int, at: dt.datetime) -> Rec | None:
+    def _open_step(
+        self, st: _State, index: int, at: dt.datetime, order: int | None = None
+    ) -> Rec | None:
         if index >= len(st.specs):
             return None
         spec = st.specs[index]
@@ -978,7 +989,7 @@ class BulkWriter:
         due = dl.extend_due(st.cal, at, dt.timedelta(minutes=minutes)) if minutes else at
         unit = self._step_unit(st.dossier, spec)
         step = Rec(
-            order=index + 1,
+            order=order or index + 1,
             name=name,
             organisation_id=unit.pk,
             role=role,
@@ -1015,6 +1026,13 @@ class BulkWriter:
             d.paused_since = at
 
     def _resume(self, st: _State, at: dt.datetime) -> int:
+        d = st.dossier
+        minutes = self._close_pause(st, at)
+        d.status = d.status_before_pause or S.IN_PROGRESS
+        d.status_before_pause = ""
+        return minutes
+
+    def _close_pause(self, st: _State, at: dt.datetime) -> int:
         d, cal = st.dossier, st.cal
         minutes = 0
         if d.paused_since is not None and d.due_at is not None:
@@ -1028,16 +1046,17 @@ class BulkWriter:
                 step.due_at = dl.extend_due(cal, step.due_at, paused)
             d.paused_minutes += minutes
         d.paused_since = None
-        d.status = d.status_before_pause or S.IN_PROGRESS
-        d.status_before_pause = ""
         return minutes
 
-    def _end(self, st: _State, status: str, at: dt.datetime) -> None:
+    def _end(self, st: _State, status: str, at: dt.datetime) -> int:
         d = st.dossier
+        minutes = self._close_pause(st, at) if d.paused_since is not None else 0
+        d.status_before_pause = ""
         d.status = status
         d.ended_at = at
         d.paused_since = None
         self._close_step(st, at)
+        return minutes
 
     def _receive(self, st: _State, at: dt.datetime) -> None:
         d = st.dossier
@@ -1070,24 +1089,11 @@ class BulkWriter:
         before, from_unit = d.status, d.current_unit
         index = self._index(st)
         self._close_step(st, at)
-        if services._is_return_step(st.specs, index + 1):
-            pass
-        elif self._open_step(st, index + 1, at) is None:
-            step = Rec(
-                order=index + 2,
-                name=str(Action(action).label),
-                organisation_id=d.current_unit.pk,
-                role=Role.SPECIALIST,
-                budget_minutes=0,
-                started_at=at,
-                due_at=d.due_at or at,
-                ended_at=None,
-                handled_by_id=None,
-                result="",
-                note="",
-            )
-            st.steps.append(step)
-            d.current_step = step
+        following = index + 1
+        if following < len(st.specs) and not services._is_return_step(st.specs, following):
+            self._open_step(st, following, at)
+        # else: approved at the last working step, the dossier stays at the closed step until
+        # the result is issued (the planner never forwards to another agency).
         d.status = S.IN_PROGRESS
         self._event(st, action, at, from_status=before, from_unit=from_unit, to_unit=d.current_unit)
 
@@ -1152,10 +1158,9 @@ class BulkWriter:
                 index = self._index(st)
                 self._end(st, S.RESULT_READY, at)
                 d.result_number = step.result_number.strip()
-                for later in range(index + 1, len(st.specs)):
-                    if st.specs[later].role == Role.COUNTER_OFFICER:
-                        self._open_step(st, later, at)
-                        break
+                last = len(st.specs) - 1
+                if services._is_return_step(st.specs, last) and index != last:
+                    self._open_step(st, last, at, order=max(last, index + 1) + 1)
                 self._event(
                     st,
                     Action.COMPLETE,
@@ -1191,9 +1196,18 @@ class BulkWriter:
                     },
                 )
             case Action.STOP | Action.WITHDRAW:
-                self._end(st, S.STOPPED if step.action == Action.STOP else S.WITHDRAWN, at)
+                minutes = self._end(
+                    st, S.STOPPED if step.action == Action.STOP else S.WITHDRAWN, at
+                )
                 d.end_reason = step.reason.strip()
-                self._event(st, step.action, at, from_status=before, note=step.reason)
+                self._event(
+                    st,
+                    step.action,
+                    at,
+                    from_status=before,
+                    note=step.reason,
+                    data={"paused_minutes": minutes} if minutes else None,
+                )
             case _:
                 raise ValueError(step.action)
 
@@ -1217,7 +1231,7 @@ class BulkWriter:
             status=S.SUBMITTED,
             status_before_pause="",
             applicant_id=applicant.id,
-            owner_id=applicant.user_id,
+            owner_id=applicant.owner_id,
             submitted_at=at,
             received_at=None,
             clock_started_at=None,
@@ -1282,20 +1296,27 @@ class BulkWriter:
         return self._statements(states, [a for a in applicants.values() if a.new])
 
     def _applicants(self, plans: Sequence[Plan]) -> dict[str, Rec]:
-        """The services find an applicant by ID number and update the name; same here."""
+        """The services (an official's intake) find the applicant row by ID number among the
+        rows linked to no account, update the name, and give the dossier to the account whose
+        ID number was verified to be it, if any (`owner_id`); same here."""
         wanted = {p.id_number: p.full_name for p in plans}
+        owners = self._verified_owners(list(wanted))
         found: dict[str, Rec] = {}
-        for a in Applicant.objects.filter(id_number__in=list(wanted)).order_by("updated_at"):
+        rows = Applicant.objects.filter(id_number__in=list(wanted), user__isnull=True)
+        for a in rows.order_by("updated_at", "pk"):
             if a.full_name != wanted[a.id_number]:
                 a.full_name = wanted[a.id_number]
                 a.save(update_fields=["full_name"])
-            found[a.id_number] = Rec(id=a.pk, user_id=a.user_id, new=False)  # the newest wins
+            found[a.id_number] = Rec(  # the newest wins
+                id=a.pk, user_id=None, owner_id=owners.get(a.id_number), new=False
+            )
         new = [
             Rec(
                 full_name=name,
                 full_name_folded=fold(name),
                 id_number=id_number,
                 user_id=None,
+                owner_id=owners.get(id_number),
                 new=True,
             )
             for id_number, name in wanted.items()
@@ -1305,6 +1326,26 @@ class BulkWriter:
             rec.id = pk
             found[rec.id_number] = rec
         return found
+
+    @staticmethod
+    def _verified_owners(id_numbers: list[str]) -> dict[str, int]:
+        """ID number -> the one account verified to hold it (services.verified_account_for)."""
+        from django.contrib.auth import get_user_model
+
+        pairs = (
+            get_user_model()
+            .objects.filter(
+                id_number__in=id_numbers,
+                kind__in=services.PUBLIC_KINDS,
+                is_active=True,
+                portal_profile__id_number_verified_at__isnull=False,
+            )
+            .values_list("id_number", "pk")
+        )
+        accounts: dict[str, list[int]] = defaultdict(list)
+        for id_number, pk in pairs:
+            accounts[id_number].append(pk)
+        return {k: pks[0] for k, pks in accounts.items() if len(pks) == 1}
 
     def _codes(self, plans: Sequence[Plan]) -> list[str]:
         """`<agency code>-<YYMMDD>-<NNNN>` (codes.circular_01_2018), numbered on from the

@@ -309,12 +309,20 @@ class StepRecord(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The first response to a request carrying an Idempotency-Key, replayed on retries."""
+    """The first response to a request carrying an Idempotency-Key, replayed on retries of the
+    same request (same fingerprint); the key reused for another request is refused."""
 
     key = models.CharField(max_length=128)
     scope = models.CharField(max_length=64, help_text="operation and user, e.g. create_dossier:42")
     status_code = models.PositiveSmallIntegerField()
     response = models.JSONField()
+    fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="sha256 of the request (JSON body and files): a retry must match it; "
+        "empty for records kept before fingerprints were (they replay whatever the request)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,7 +6,9 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +24,7 @@ from motcua.dossiers.models import Dossier, DossierEvent, StepRecord
 
 S = DossierStatus
 OPEN_STATUSES = [s for s in S.values if s not in END_STATUSES and s != S.SUBMITTED]
+RUNNING_STATUSES = [s for s in OPEN_STATUSES if s not in PAUSED_STATUSES]
 QUEUES = ("to_receive", "my_tasks", "unit", "due_soon", "overdue", "all")
 
 
@@ -80,6 +83,11 @@ SUMMARY_FIELDS = (
     "applicant__kind",
     "fee_amount",
     "result_number",
+    # what `policies` needs to list the reader's allowed actions without another query
+    "current_step__role",
+    "current_step__ended_at",
+    "receiving_unit__path",
+    "current_unit__path",
 )
 
 _summary_by_code = CompiledQuery(
@@ -94,6 +102,8 @@ def values_of(d: Dossier, fields: Sequence[str]) -> dict[str, Any]:
         value: Any = d
         for part in path.split("__"):
             value = getattr(value, part)
+            if value is None:
+                break  # a null relation: `.values()` reads None for what lies beyond it
         out[path] = value
     return out
 
@@ -182,17 +192,30 @@ def dossier_list_for_official(
             ]
         )
     elif queue == "due_soon":
+        # A paused dossier (supplement, fees) is not running against its due time: the pause
+        # will move it (DOMAIN §4), so it is not "due soon".
         cal = calendar_for(getattr(user, "organisation", None))
         horizon = dl.extend_due(cal, now, cal.working_day_length)
-        qs = qs.filter(status__in=OPEN_STATUSES, due_at__gte=now, due_at__lte=horizon)
-    elif queue == "overdue":
-        # A dossier paused (supplement, fees) before its due time is not overdue (DOMAIN §4).
-        qs = qs.filter(status__in=OPEN_STATUSES, due_at__lt=now).exclude(
-            paused_since__isnull=False, paused_since__lte=F("due_at")
+        qs = qs.filter(
+            status__in=RUNNING_STATUSES,
+            paused_since__isnull=True,
+            due_at__gte=now,
+            due_at__lte=horizon,
         )
+    elif queue == "overdue":
+        qs = qs.filter(status__in=OPEN_STATUSES, due_at__lt=now).exclude(_paused_within_time())
     if q:
         qs = qs.filter(_search(q))
     return qs.order_by("due_at" if queue in ("due_soon", "overdue") else "-created_at")
+
+
+def _paused_within_time() -> Q:
+    """DOMAIN §4: a dossier whose clock is paused (supplement, fees) is within time if the
+    pause began on or before its due date (calendar dates, Vietnam time), else overdue."""
+    return Q(
+        Q(paused_since__isnull=False),
+        LessThanOrEqual(TruncDate("paused_since", tzinfo=dl.TZ), TruncDate("due_at", tzinfo=dl.TZ)),
+    )
 
 
 def _search(q: str) -> Q:
@@ -217,27 +240,30 @@ def _search(q: str) -> Q:
 def deadline_state(
     dossier: Dossier, now: dt.datetime | None = None, cal: dl.WorkCalendar | None = None
 ) -> str:
-    """'early' / 'risk' / 'late' for the colour of a queue row (open dossiers).
+    """'early' / 'risk' / 'late' for the colour of a queue row (open dossiers), by the rules of
+    the "overdue" and "due soon" queues: a paused dossier is late only if its pause began after
+    its due date (DOMAIN §4) and is never at risk (its clock is not running).
 
     Pass `cal` (the receiving unit's calendar) when colouring many rows of one unit."""
     now = now or timezone.now()
     if dossier.due_at is None:
         return "early"
+    due_day = _vn_date(dossier.due_at)
     if dossier.status in END_STATUSES:
-        end = dossier.ended_at or now
-        return (
-            "late"
-            if timezone.localtime(end).date() > timezone.localtime(dossier.due_at).date()
-            else "early"
-        )
+        return "late" if _vn_date(dossier.ended_at or now) > due_day else "early"
     if dossier.paused_since is not None:
-        return "late" if dossier.paused_since > dossier.due_at else "early"
+        return "late" if _vn_date(dossier.paused_since) > due_day else "early"
     if now > dossier.due_at:
         return "late"
     cal = cal or calendar_for(dossier.receiving_unit)
     if dl.working_time_between(cal, now, dossier.due_at) <= cal.working_day_length:
         return "risk"
     return "early"
+
+
+def _vn_date(value: dt.datetime) -> dt.date:
+    """The calendar date of an instant in Vietnam time (DOMAIN §4 compares dates there)."""
+    return value.astimezone(dl.TZ).date()
 
 
 def dossier_events(dossier: Dossier) -> QuerySet[DossierEvent]:
@@ -280,7 +306,13 @@ def dossier_export_iter(
     *, date_from: dt.date, date_to: dt.date, unit_ids: list[int] | None = None
 ) -> Iterator[dict[str, Any]]:
     """Dossiers received in [from, to] or still open in that period (received before `from`
-    and not ended before it), in code order, as export rows."""
+    and not ended before it), in order of receipt, as export rows.
+
+    `unit_ids` (None: every unit) keeps the dossiers one of those units received, processes
+    (the processing unit) or holds now (the current unit): the Department of Justice exports
+    the dossiers it processes although the provincial desk received them. One row per dossier:
+    one query over the dossier table, the units ORed (PostgreSQL combines the three unit
+    indexes in a BitmapOr; the all-units path has no unit condition at all)."""
     start = dt.datetime.combine(date_from, dt.time.min, tzinfo=timezone.get_current_timezone())
     end = dt.datetime.combine(
         date_to + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
@@ -288,7 +320,11 @@ def dossier_export_iter(
     qs = Dossier.objects.filter(received_at__isnull=False, received_at__lt=end)
     qs = qs.filter(Q(received_at__gte=start) | Q(ended_at__isnull=True) | Q(ended_at__gte=start))
     if unit_ids is not None:
-        qs = qs.filter(receiving_unit_id__in=unit_ids)
+        qs = qs.filter(
+            Q(receiving_unit_id__in=unit_ids)
+            | Q(processing_unit_id__in=unit_ids)
+            | Q(current_unit_id__in=unit_ids)
+        )
     rows = qs.order_by("received_at", "id").values_list(*EXPORT_FIELDS)
     for row in rows.iterator(chunk_size=2000):
         yield export_row(dict(zip(EXPORT_FIELDS, row, strict=True)))

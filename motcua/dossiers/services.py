@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import prefetch_related_objects
@@ -22,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from motcua.accounts import policies
-from motcua.accounts.enums import Role
+from motcua.accounts.enums import AccountKind, Role
 from motcua.calendar import deadlines as dl
 from motcua.calendar.selectors import calendar_for
 from motcua.core.audit import audit_record, current_interface
@@ -44,6 +45,7 @@ from motcua.dossiers.models import Applicant, Dossier, DossierComponent, Dossier
 from motcua.dossiers.rules import classify
 from motcua.dossiers.uploads import CheckedFile, check_upload
 from motcua.organisations.models import Organisation
+from motcua.procedures.enums import OnlineLevel
 from motcua.procedures.models import ProcedureCase, ProcedureVersion
 from motcua.procedures.services import process_steps_for
 
@@ -58,6 +60,9 @@ VERSION_PREFETCH = (
     "receiving_organisations",
 )
 OFFICIAL_ROLES = (Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER, Role.CLERK)
+PUBLIC_KINDS = (AccountKind.CITIZEN, AccountKind.BUSINESS)
+# An explicit event time records what already happened: a little clock skew is tolerated.
+FUTURE_TOLERANCE = dt.timedelta(seconds=60)
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -103,17 +108,29 @@ class _Ctx:
 
 
 def _resolve_time(actor: Any, at: dt.datetime | None) -> tuple[dt.datetime, bool]:
+    """The event time: now, or the explicit `at` (web and API: provincial administrators only).
+    An explicit time from a person (web, API, administration, command line) may not be later
+    than now; only code running inside the system (simulations, tests) may set any time."""
     if at is None:
         return timezone.now(), False
     if timezone.is_naive(at):
         raise ValidationFailed(
             _("The event time must include its UTC offset."), fields={"at": _("no UTC offset")}
         )
-    interactive = current_interface() in (Interface.API, Interface.WEB)
-    if interactive and not policies.is_provincial_admin(actor):
+    interface = current_interface()
+    if interface in (Interface.API, Interface.WEB) and not policies.is_provincial_admin(actor):
         raise PermissionDenied(
             _("Only a provincial administrator may record an action at an explicit time."),
             fields={"at": _("not allowed")},
+        )
+    if interface != Interface.SYSTEM and at > timezone.now() + FUTURE_TOLERANCE:
+        raise ValidationFailed(
+            _(
+                "The event time %(at)s is in the future: an explicit time records what has "
+                "already happened."
+            )
+            % {"at": timezone.localtime(at).strftime("%d/%m/%Y %H:%M:%S")},
+            fields={"at": _("in the future")},
         )
     return at, True
 
@@ -192,6 +209,13 @@ def _label(label: Any) -> str:
         return str(label)
 
 
+def _role_label(role: str) -> str:
+    try:
+        return str(Role(role).label)
+    except ValueError:
+        return role
+
+
 def _calendar(dossier: Dossier) -> dl.WorkCalendar:
     return calendar_for(dossier.receiving_unit)
 
@@ -231,7 +255,11 @@ def _process(dossier: Dossier) -> list[Any]:
 
 
 def _open_step(
-    dossier: Dossier, index: int, ctx: _Ctx, unit: Organisation | None = None
+    dossier: Dossier,
+    index: int,
+    ctx: _Ctx,
+    unit: Organisation | None = None,
+    order: int | None = None,
 ) -> StepRecord | None:
     specs = _process(dossier)
     if index >= len(specs):
@@ -248,7 +276,7 @@ def _open_step(
         name = str(spec.name)
     step = StepRecord.objects.create(
         dossier=dossier,
-        order=index + 1,
+        order=order or index + 1,
         name=name,
         organisation=unit or _step_unit(dossier, spec),
         role=str(spec.role),
@@ -285,14 +313,28 @@ def _current_index(dossier: Dossier) -> int:
     return (dossier.current_step.order - 1) if dossier.current_step else 0
 
 
+def dossier_position(dossier: Dossier) -> transitions.StepPosition:
+    """Where `dossier` stands in its internal process (what approve, forward and complete
+    depend on). Reads the process definition and the current step (a read, no write)."""
+    specs = _process(dossier)
+    step = dossier.current_step
+    return transitions.position_in(
+        [str(spec.role) for spec in specs],
+        _current_index(dossier),
+        current_role=step.role if step is not None else None,
+        current_open=step is not None and step.ended_at is None,
+    )
+
+
 def _pause(dossier: Dossier, ctx: _Ctx) -> None:
     dossier.status_before_pause = dossier.status
     if dossier.clock_started_at is not None:
         dossier.paused_since = ctx.at
 
 
-def _resume(dossier: Dossier, ctx: _Ctx) -> int:
-    """Resume the clock; extend the due time by the paused working time. Returns minutes."""
+def _close_pause(dossier: Dossier, ctx: _Ctx) -> int:
+    """End the pause (supplement, fees) at ctx.at: the paused working time is added to the due
+    time, the appointment and the open step's due time (DOMAIN §4). Returns the minutes."""
     minutes = 0
     if dossier.paused_since is not None and dossier.due_at is not None:
         cal = _calendar(dossier)
@@ -309,6 +351,12 @@ def _resume(dossier: Dossier, ctx: _Ctx) -> int:
             step.save(update_fields=["due_at"])
         dossier.paused_minutes += minutes
     dossier.paused_since = None
+    return minutes
+
+
+def _resume(dossier: Dossier, ctx: _Ctx) -> int:
+    """Resume the clock and go back to the status before the pause. Returns minutes."""
+    minutes = _close_pause(dossier, ctx)
     dossier.status = dossier.status_before_pause or S.IN_PROGRESS
     dossier.status_before_pause = ""
     return minutes
@@ -335,7 +383,7 @@ def _save(dossier: Dossier, *fields: str) -> None:
 # --- intake -----------------------------------------------------------------------------------
 
 
-def _find_or_create_applicant(data: ApplicantInput, owner: Any) -> Applicant:
+def _check_applicant(data: ApplicantInput) -> None:
     if not data.full_name.strip() or not data.id_number.strip():
         raise ValidationFailed(
             _("The applicant's full name and ID number are required."),
@@ -350,21 +398,53 @@ def _find_or_create_applicant(data: ApplicantInput, owner: Any) -> Applicant:
         )
     if data.kind not in ApplicantKind.values:
         raise ValidationFailed(_("Unknown applicant kind."), fields={"applicant.kind": data.kind})
-    applicant = (
-        Applicant.objects.filter(id_number=data.id_number.strip()).order_by("-updated_at").first()
-    )
+
+
+def _find_or_create_applicant(data: ApplicantInput, submitter: Any) -> Applicant:
+    """The applicant row a submission writes to. An ID number typed in proves nothing, so
+    each row belongs to one source and a submission only ever changes a row of its own:
+
+    - an online submission by citizen account U: the row linked to U with this ID number
+      (created if none); other rows with the same ID number are neither read nor changed;
+    - an intake by an official (counter, post, import): the most recent row with this ID
+      number linked to no account (created if none).
+
+    Several rows may share an ID number (Applicant.id_number is not unique)."""
+    _check_applicant(data)
+    id_number = data.id_number.strip()
+    rows = Applicant.objects.filter(id_number=id_number)
+    rows = rows.filter(user=submitter) if submitter is not None else rows.filter(user__isnull=True)
+    applicant = rows.order_by("-updated_at", "-pk").first()
     if applicant is None:
-        applicant = Applicant(id_number=data.id_number.strip())
+        applicant = Applicant(id_number=id_number, user=submitter)
     applicant.kind = data.kind
     applicant.full_name = data.full_name.strip()
     for attr in ("phone", "email", "address"):
         value = getattr(data, attr).strip()
         if value:
             setattr(applicant, attr, value)
-    if owner is not None and getattr(owner, "is_authenticated", False) and not owner.is_official:
-        applicant.user = owner
     applicant.save()
     return applicant
+
+
+def verified_account_for(id_number: str) -> Any:
+    """The one active citizen or business account whose ID number is `id_number` and has been
+    verified (by the identity provider: the portal profile's `id_number_verified_at`), else
+    None. A dossier received at the counter or by post is shown in that account only."""
+    id_number = id_number.strip()
+    if not id_number:
+        return None
+    matches = list(
+        get_user_model()
+        .objects.filter(
+            id_number=id_number,
+            kind__in=PUBLIC_KINDS,
+            is_active=True,
+            portal_profile__id_number_verified_at__isnull=False,
+        )
+        .order_by("pk")[:2]
+    )
+    return matches[0] if len(matches) == 1 else None
 
 
 def _resolve_version(procedure_code: str) -> ProcedureVersion:
@@ -480,11 +560,27 @@ def dossier_create(
     )
     if channel != Channel.ONLINE:
         _ensure(actor, receiving_unit, Role.COUNTER_OFFICER)
-    elif not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied(_("Log in to submit a dossier online."))
+    else:
+        if not getattr(actor, "is_authenticated", False):
+            raise PermissionDenied(_("Log in to submit a dossier online."))
+        if version.online_level == OnlineLevel.INFORMATION:
+            raise ValidationFailed(
+                _(
+                    "This procedure is not offered online (information only): submit it at "
+                    "the one-stop desk or by post."
+                ),
+                code="not_online",
+                fields={"channel": _("not offered online for this procedure")},
+            )
     checked = _check_components(components)  # before anything is written
-    owner = actor if not is_official else None
-    person = _find_or_create_applicant(applicant, owner)
+    if is_official:
+        # Counter, post or import: the desk's own applicant row; the dossier shows in a citizen
+        # account only if that account's ID number was verified to be this one.
+        person = _find_or_create_applicant(applicant, None)
+        owner = verified_account_for(person.id_number)
+    else:
+        person = _find_or_create_applicant(applicant, actor)
+        owner = actor
     day = timezone.localtime(when).date()
     dossier = Dossier(
         code=f"~{uuid.uuid4().hex}",  # provisional: the real code is allocated last
@@ -497,7 +593,7 @@ def dossier_create(
         sub_channel=sub_channel,
         status=S.SUBMITTED,
         applicant=person,
-        owner=owner if owner is not None else person.user,
+        owner=owner,
         submitted_at=when,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -572,11 +668,29 @@ def _require_reason(reason: str, field_name: str = "reason") -> str:
     return reason.strip()
 
 
-def _end(dossier: Dossier, status: str, ctx: _Ctx) -> None:
+# What `_end` may change, for the services' update_fields.
+END_FIELDS = (
+    "status",
+    "status_before_pause",
+    "ended_at",
+    "paused_since",
+    "paused_minutes",
+    "due_at",
+    "appointment_at",
+)
+
+
+def _end(dossier: Dossier, status: str, ctx: _Ctx) -> int:
+    """End processing. A dossier paused for a supplement or fees has its pause closed first,
+    as supplement and confirm_payment do (the paused working time is added to the due time),
+    so the end is classified against the due time after pauses. Returns the paused minutes."""
+    minutes = _close_pause(dossier, ctx) if dossier.paused_since is not None else 0
+    dossier.status_before_pause = ""
     dossier.status = status
     dossier.ended_at = ctx.at
     dossier.paused_since = None
     _close_step(dossier, ctx)
+    return minutes
 
 
 @transaction.atomic
@@ -592,7 +706,7 @@ def dossier_refuse(
     before = dossier.status
     _end(dossier, S.REFUSED, ctx)
     dossier.end_reason = reason
-    _save(dossier, "status", "ended_at", "paused_since", "end_reason")
+    _save(dossier, *END_FIELDS, "end_reason")
     _event(dossier, Action.REFUSE, ctx, from_status=before, note=reason)
     _notify(dossier, "refused")
     return dossier
@@ -695,7 +809,7 @@ def dossier_supplement(
 
 def _is_return_step(specs: list[Any], index: int) -> bool:
     """The last step at the desk, which opens only once the result is ready (complete)."""
-    return index == len(specs) - 1 and index > 0 and specs[index].role == Role.COUNTER_OFFICER
+    return transitions.is_return_step([str(spec.role) for spec in specs], index)
 
 
 def _advance(
@@ -706,20 +820,25 @@ def _advance(
     note: str,
     to_unit: Organisation | None = None,
 ) -> Dossier:
+    """Close the current step and open the next working step (at `to_unit` when given). With
+    no next working step: forwarded to another organisation, an extra step opens there; else
+    (approved at the last working step) the dossier stays at the closed step with the
+    processing unit until the result is issued (complete), which opens the return step."""
     before = dossier.status
     from_unit = dossier.current_unit
     index = _current_index(dossier)
     specs = _process(dossier)
     _close_step(dossier, ctx, note)
-    # Once approved, the dossier stays with the processing unit until the result is issued
-    # (complete), which then opens the return step at the desk.
-    awaiting_result = to_unit is None and _is_return_step(specs, index + 1)
-    if not awaiting_result and _open_step(dossier, index + 1, ctx, unit=to_unit) is None:
-        # Past the defined process (e.g. forwarded to another agency at the last step).
-        unit = to_unit or dossier.current_unit
+    following = index + 1
+    if following < len(specs) and not _is_return_step(specs, following):
+        _open_step(dossier, following, ctx, unit=to_unit)
+    elif to_unit is not None:
+        # Past the defined process: forwarded to another agency at the last working step. Such
+        # steps are numbered after the process's own (the return step opens after them).
+        unit = to_unit
         step = StepRecord.objects.create(
             dossier=dossier,
-            order=index + 2,
+            order=max(index + 2, len(specs) + 1),
             name=_label(Action(action).label),
             organisation=unit,
             role=Role.SPECIALIST,
@@ -751,10 +870,18 @@ def dossier_forward(
     note: str = "",
     at: dt.datetime | None = None,
 ) -> Dossier:
+    """Hand the dossier on to the next working step of its internal process (at `to_unit` when
+    given), or to another organisation after the last working step. Never past an approval
+    step that has not been approved, and never once approved (then the result is issued)."""
     when, explicit = _resolve_time(actor, at)
     dossier = _lock(dossier)
     _ensure_processing(actor, dossier, *OFFICIAL_ROLES)
     transitions.check(dossier.status, Action.FORWARD)
+    if to_unit is not None and to_unit.pk == dossier.current_unit_id:
+        to_unit = None  # "forward to the unit it is at" is forwarding to the next step
+    transitions.check_step(
+        dossier.status, Action.FORWARD, dossier_position(dossier), other_unit=to_unit is not None
+    )
     if to_unit is not None and not to_unit.is_active_on(timezone.localdate()):
         raise ValidationFailed(
             _("%(unit)s no longer exists.") % {"unit": to_unit.name},
@@ -769,10 +896,12 @@ def dossier_forward(
 def dossier_approve(
     *, dossier: Dossier, actor: Any, note: str = "", at: dt.datetime | None = None
 ) -> Dossier:
+    """The leader's approval, once per approval step of the internal process."""
     when, explicit = _resolve_time(actor, at)
     dossier = _lock(dossier)
-    _ensure_processing(actor, dossier, Role.LEADER)
+    _ensure_processing(actor, dossier, transitions.APPROVING_ROLE)
     transitions.check(dossier.status, Action.APPROVE)
+    transitions.check_step(dossier.status, Action.APPROVE, dossier_position(dossier))
     return _advance(dossier, _Ctx(actor, when, explicit), Action.APPROVE, note=note)
 
 
@@ -863,10 +992,20 @@ def dossier_complete(
     note: str = "",
     at: dt.datetime | None = None,
 ) -> Dossier:
+    """Issue the result. Only at the last working step of the internal process, once the
+    leader's approval is given (if the process has an approval step), and only by an official
+    holding the role the process assigns to that step."""
     when, explicit = _resolve_time(actor, at)
     dossier = _lock(dossier)
-    _ensure_processing(actor, dossier, Role.SPECIALIST, Role.LEADER, Role.CLERK)
+    _ensure_processing(actor, dossier, *OFFICIAL_ROLES)
     transitions.check(dossier.status, Action.COMPLETE)
+    position = dossier_position(dossier)
+    transitions.check_step(dossier.status, Action.COMPLETE, position)
+    if not policies.can_act_in(actor, dossier.current_unit, position.role):
+        raise PermissionDenied(
+            _("At this step of the internal process the result is issued by: %(role)s.")
+            % {"role": _role_label(position.role)}
+        )
     version = dossier.procedure_version
     if version.has_document_result and not result_number.strip():
         raise ValidationFailed(
@@ -878,21 +1017,13 @@ def dossier_complete(
     index = _current_index(dossier)
     _end(dossier, S.RESULT_READY, ctx)
     dossier.result_number = result_number.strip()
-    # The return step (at the desk), if the process has one, opens now.
+    # The return step (at the desk), if the process has one, opens now (unless the dossier is
+    # at it already: a process without working steps between receipt and return).
     specs = _process(dossier)
-    for later in range(index + 1, len(specs)):
-        if specs[later].role == Role.COUNTER_OFFICER:
-            _open_step(dossier, later, ctx)
-            break
-    _save(
-        dossier,
-        "status",
-        "ended_at",
-        "paused_since",
-        "result_number",
-        "current_step",
-        "current_unit",
-    )
+    last = len(specs) - 1
+    if _is_return_step(specs, last) and index != last:
+        _open_step(dossier, last, ctx, order=max(last, index + 1) + 1)
+    _save(dossier, *END_FIELDS, "result_number", "current_step", "current_unit")
     event = _event(
         dossier,
         Action.COMPLETE,
@@ -999,10 +1130,17 @@ def dossier_stop(
     reason = _require_reason(reason)
     ctx = _Ctx(actor, when, explicit)
     before = dossier.status
-    _end(dossier, S.STOPPED, ctx)
+    minutes = _end(dossier, S.STOPPED, ctx)
     dossier.end_reason = reason
-    _save(dossier, "status", "ended_at", "paused_since", "end_reason")
-    _event(dossier, Action.STOP, ctx, from_status=before, note=reason)
+    _save(dossier, *END_FIELDS, "end_reason")
+    _event(
+        dossier,
+        Action.STOP,
+        ctx,
+        from_status=before,
+        note=reason,
+        data={"paused_minutes": minutes} if minutes else None,
+    )
     _notify(dossier, "stopped")
     return dossier
 
@@ -1018,10 +1156,17 @@ def dossier_withdraw(
     transitions.check(dossier.status, Action.WITHDRAW)
     ctx = _Ctx(actor, when, explicit)
     before = dossier.status
-    _end(dossier, S.WITHDRAWN, ctx)
+    minutes = _end(dossier, S.WITHDRAWN, ctx)
     dossier.end_reason = reason.strip()
-    _save(dossier, "status", "ended_at", "paused_since", "end_reason")
-    _event(dossier, Action.WITHDRAW, ctx, from_status=before, note=reason)
+    _save(dossier, *END_FIELDS, "end_reason")
+    _event(
+        dossier,
+        Action.WITHDRAW,
+        ctx,
+        from_status=before,
+        note=reason,
+        data={"paused_minutes": minutes} if minutes else None,
+    )
     return dossier
 
 

@@ -1,13 +1,18 @@
-"""The dossier state machine (DOMAIN §3): which action is allowed from which status.
+"""The dossier state machine (DOMAIN §3): which action is allowed from which status, and where
+in the internal process (DOMAIN §2) the step actions approve, forward and complete may happen.
 
-Pure: no I/O. `check(status, action)` raises TransitionNotAllowed; services call it after the
-permission check and before writing anything.
+Pure: no I/O. `check(status, action)` and `check_step(status, action, position)` raise
+TransitionNotAllowed; services call them after the permission check and before writing anything.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 
+from motcua.accounts.enums import Role
 from motcua.core.errors import Conflict
 from motcua.dossiers.enums import Action
 from motcua.dossiers.enums import DossierStatus as S
@@ -66,3 +71,91 @@ def check(status: str, action: str) -> None:
             % {"action": Action(action).label, "status": S(status).label},
             extra={"status": status},
         )
+
+
+# --- the internal process (DOMAIN §2: receive → appraisal → leader approval → signing → return)
+
+# The role whose step is an approval step: approve happens there, and only there.
+APPROVING_ROLE = Role.LEADER
+STEP_ACTIONS = frozenset({Action.APPROVE, Action.FORWARD, Action.COMPLETE})
+
+
+@dataclass(frozen=True)
+class StepPosition:
+    """Where an open dossier stands in its internal process.
+
+    role: the role the process assigns to the current step ("" when there is none);
+    open: the current step is still being worked on (an approved step stays current, closed,
+          until the result is issued);
+    has_next: a later working step follows (the final return to the applicant does not count).
+    """
+
+    role: str
+    open: bool
+    has_next: bool
+
+    @property
+    def approval(self) -> bool:
+        return self.role == APPROVING_ROLE
+
+
+def is_return_step(roles: Sequence[str], index: int) -> bool:
+    """The last step at the desk, which opens only once the result is ready (complete)."""
+    return index == len(roles) - 1 and index > 0 and roles[index] == Role.COUNTER_OFFICER
+
+
+def position_in(
+    roles: Sequence[str], index: int, *, current_role: str | None, current_open: bool
+) -> StepPosition:
+    """The position at 0-based step `index` of a process whose steps have `roles`; the current
+    step's own role (as recorded when it opened) wins over the definition's."""
+    if current_role is None:
+        current_role = roles[index] if index < len(roles) else ""
+    following = index + 1
+    has_next = following < len(roles) and not is_return_step(roles, following)
+    return StepPosition(role=current_role, open=current_open, has_next=has_next)
+
+
+def step_allowed(action: str, position: StepPosition, *, other_unit: bool = False) -> bool:
+    """Approve: at an approval step not yet approved. Forward: from a working step that is not
+    an approval step, to the next step or (`other_unit`) to another organisation. Complete: at
+    the last working step, once its approval (if it is an approval step) is given; earlier
+    approval steps cannot be passed without approve, so every approval has been given then."""
+    if action == Action.APPROVE:
+        return position.open and position.approval
+    if action == Action.FORWARD:
+        return position.open and not position.approval and (position.has_next or other_unit)
+    if action == Action.COMPLETE:
+        return not position.has_next and not (position.open and position.approval)
+    return True
+
+
+def check_step(
+    status: str, action: str, position: StepPosition, *, other_unit: bool = False
+) -> None:
+    if step_allowed(action, position, other_unit=other_unit):
+        return
+    if action == Action.APPROVE:
+        message = (
+            _("This step has already been approved: the result can now be issued.")
+            if position.approval
+            else _("The dossier is not at an approval step of its internal process.")
+        )
+    elif action == Action.FORWARD:
+        if position.open and position.approval:
+            message = _("The leader must approve this step before the dossier moves on.")
+        elif not position.open:
+            message = _("The dossier has been approved: issue the result (complete).")
+        else:
+            message = _(
+                "This is the last step of the internal process: choose another organisation "
+                "to forward the dossier to, or issue the result."
+            )
+    elif position.open and position.approval:
+        message = _("The leader must approve the dossier before the result is issued.")
+    else:
+        message = _(
+            "The internal process is not finished: the dossier must pass its remaining steps, "
+            "including the leader's approval, before the result is issued."
+        )
+    raise TransitionNotAllowed(message, extra={"status": status})

@@ -28,6 +28,7 @@ from ninja.responses import Status
 from pydantic import ValidationError as PydanticValidationError
 
 from motcua.api.auth import AUTH
+from motcua.api.validation import validation_message
 from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
 from motcua.signatures import policies, selectors, services
 from motcua.signatures.enums import DocumentKind
@@ -241,7 +242,7 @@ def _create_input(request: HttpRequest) -> tuple[DocumentCreateIn, DjangoUploade
         return DocumentCreateIn.model_validate(payload), upload
     except PydanticValidationError as exc:
         fields = {
-            ".".join(str(part) for part in err["loc"]) or "data": str(err["msg"])
+            ".".join(str(part) for part in err["loc"]) or "data": validation_message(err)
             for err in exc.errors()
         }
         raise ValidationFailed(_("Some fields are missing or invalid."), fields=fields) from exc

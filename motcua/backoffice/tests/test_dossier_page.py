@@ -45,9 +45,18 @@ def test_specialist_sees_forward_but_not_approve_and_the_leader_sees_approve(cli
     assert "forward" in specialist and "request_supplement" in specialist
     assert "approve" not in specialist and "stop" not in specialist
     assert "receive" not in specialist and "deliver" not in specialist
+    assert "complete" not in specialist  # the leader's approval step is still ahead
     client.force_login(world.leader)
     leader = offered(client.get(page(dossier.code)))
-    assert "approve" in leader and "stop" in leader and "extend" in leader
+    assert "stop" in leader and "extend" in leader
+    assert "approve" not in leader and "complete" not in leader  # not at the approval step yet
+    # once forwarded to the approval step, the leader (only) may approve
+    services.dossier_forward(dossier=dossier, actor=world.specialist)
+    leader = offered(client.get(page(dossier.code)))
+    assert "approve" in leader and "forward" not in leader and "complete" not in leader
+    client.force_login(world.specialist)
+    specialist = offered(client.get(page(dossier.code)))
+    assert "approve" not in specialist and "forward" not in specialist
 
 
 def test_counter_officer_sees_receive_and_refuse_on_an_online_submission(client, world):
@@ -65,18 +74,10 @@ def test_counter_officer_sees_receive_and_refuse_on_an_online_submission(client,
     ("who", "expected"),
     [
         ("counter", ["withdraw"]),
-        ("specialist", ["request_supplement", "forward", "request_payment", "complete", "extend"]),
+        ("specialist", ["request_supplement", "forward", "request_payment", "extend"]),
         (
             "leader",
-            [
-                "request_supplement",
-                "forward",
-                "approve",
-                "request_payment",
-                "complete",
-                "extend",
-                "stop",
-            ],
+            ["request_supplement", "forward", "request_payment", "extend", "stop"],
         ),
         ("outsider", []),
         ("citizen", []),
@@ -94,8 +95,24 @@ def test_every_offered_action_passes_the_services_permission_check(world):
     paused = services.dossier_request_supplement(
         dossier=counter_intake(world, id_number="3"), actor=world.specialist, missing=["x"]
     )
+    at_approval = services.dossier_forward(
+        dossier=counter_intake(world, id_number="4"), actor=world.specialist
+    )
+    approved = services.dossier_approve(
+        dossier=services.dossier_forward(
+            dossier=counter_intake(world, id_number="5"), actor=world.specialist
+        ),
+        actor=world.leader,
+    )
     ready = services.dossier_complete(
-        dossier=counter_intake(world, id_number="4"), actor=world.specialist, result_number="1/GP"
+        dossier=services.dossier_approve(
+            dossier=services.dossier_forward(
+                dossier=counter_intake(world, id_number="6"), actor=world.specialist
+            ),
+            actor=world.leader,
+        ),
+        actor=world.leader,
+        result_number="1/GP",
     )
     users = [world.counter, world.specialist, world.leader, world.outsider, world.admin]
     # then: everything offered is something the service lets that user do (checked by running
@@ -109,7 +126,7 @@ def test_every_offered_action_passes_the_services_permission_check(world):
         "new_appointment_at": vn(2027, 6, 1, 9, 0),
         "papers": [SimpleUploadedFile("a.pdf", tiny_pdf())],
     }
-    for dossier in (submitted, received, paused, ready):
+    for dossier in (submitted, received, paused, at_approval, approved, ready):
         for user in users:
             for action in actions_for(user, dossier):
                 sid = transaction.savepoint()
@@ -216,9 +233,15 @@ def test_extend_takes_a_vietnam_local_time(client, world):
     assert 'data-form="04"' in html
 
 
+def _approved(world) -> Dossier:
+    """A dossier through appraisal and the leader's approval: its result may be issued."""
+    dossier = services.dossier_forward(dossier=counter_intake(world), actor=world.specialist)
+    return services.dossier_approve(dossier=dossier, actor=world.leader)
+
+
 def test_complete_with_result_file_then_deliver(client, world):
-    dossier = counter_intake(world)
-    client.force_login(world.specialist)
+    dossier = _approved(world)
+    client.force_login(world.leader)
     response = client.post(
         act(dossier.code, "complete"),
         {
@@ -236,8 +259,8 @@ def test_complete_with_result_file_then_deliver(client, world):
 
 
 def test_a_bad_result_file_is_shown_on_its_field(client, world):
-    dossier = counter_intake(world)
-    client.force_login(world.specialist)
+    dossier = _approved(world)
+    client.force_login(world.leader)
     response = client.post(
         act(dossier.code, "complete"),
         {
@@ -247,7 +270,7 @@ def test_a_bad_result_file_is_shown_on_its_field(client, world):
     )
     assert response.status_code == 422
     assert 'href="#id_complete-result_file"' in response.content.decode()
-    assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.RECEIVED
+    assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.IN_PROGRESS
 
 
 def test_unknown_action_is_404(client, world):

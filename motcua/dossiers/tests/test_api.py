@@ -183,15 +183,16 @@ def test_dossier_is_visible_to_its_applicant_and_authorised_officials_only(clien
 
 
 def test_explicit_time_only_for_provincial_admin(client: Client, world):
-    body = counter_body(at="2026-12-01T09:00:00+07:00")
+    body = counter_body(at="2026-11-02T09:00:00+07:00")
     resp = post_json(client, "/api/v1/dossiers", body, bearer(world.counter))
     assert resp.status_code == 403 and "at" in resp.json()["error"]["fields"]
     resp = post_json(client, "/api/v1/dossiers", body, bearer(world.admin))
     assert resp.status_code == 201
-    assert resp.json()["received_at"] == "2026-12-01T09:00:00+07:00"
+    assert resp.json()["received_at"] == "2026-11-02T09:00:00+07:00"
 
 
-def test_export_streams_json_lines(client: Client, world):
+def test_export_streams_json_lines(client: Client, world, time_machine):
+    time_machine.move_to("2027-06-01T09:00:00+07:00", tick=False)  # the explicit times are past
     admin = bearer(world.admin)
     body = counter_body(at="2027-03-01T09:00:00+07:00")
     code = post_json(client, "/api/v1/dossiers", body, admin).json()["code"]

@@ -18,6 +18,13 @@ from motcua.dossiers.tests.conftest import vn
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _after_the_history(time_machine):
+    """The command line refuses event times in the future: import after the 2027 history."""
+    time_machine.move_to(vn(2028, 1, 10, 9), tick=False)
+
+
 KEPT = (
     "status",
     "channel",
@@ -66,6 +73,8 @@ def _history(w):
         new_appointment_at=vn(2027, 3, 20, 9),
         at=vn(2027, 3, 9, 9),
     )
+    d2 = services.dossier_forward(dossier=d2, actor=a, at=vn(2027, 3, 10, 9))
+    d2 = services.dossier_approve(dossier=d2, actor=a, at=vn(2027, 3, 11, 9))
     d2 = services.dossier_complete(
         dossier=d2, actor=a, result_number="13/GP", at=vn(2027, 3, 16, 9)
     )

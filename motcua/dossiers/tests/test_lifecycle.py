@@ -265,9 +265,9 @@ def test_explicit_time_is_only_for_provincial_admins_through_the_api(world):
             channel=1,
             receiving_unit=world.desk,
             applicant=ApplicantInput(full_name="Lê Văn Cũ", id_number="001"),
-            at=vn(2026, 12, 1, 9, 0),
+            at=vn(2026, 11, 2, 9, 0),  # in the past (explicit times in the future are refused)
         )
-    assert d.received_at == vn(2026, 12, 1, 9, 0)
+    assert d.received_at == vn(2026, 11, 2, 9, 0)
     assert d.events.filter(explicit_time=True).count() == 2
     assert AuditRecord.objects.filter(
         action="dossier_receive", note__contains="explicit time"

@@ -177,6 +177,8 @@ def test_papers_fees_and_electronic_results_through_the_services(rworld):
     d = services.dossier_receive(dossier=d, actor=a, at=vn(2027, 3, 1, 9))
     d = services.dossier_request_payment(dossier=d, actor=a, at=vn(2027, 3, 2, 9))
     d = services.dossier_confirm_payment(dossier=d, actor=a, online=True, at=vn(2027, 3, 2, 10))
+    d = services.dossier_forward(dossier=d, actor=a, at=vn(2027, 3, 2, 14))
+    d = services.dossier_approve(dossier=d, actor=a, at=vn(2027, 3, 2, 16))
     d = services.dossier_complete(dossier=d, actor=a, result_number="1/GP", at=vn(2027, 3, 3, 9))
     services.dossier_deliver(dossier=d, actor=a, method="online", at=vn(2027, 3, 3, 10))
     services.dossier_create(

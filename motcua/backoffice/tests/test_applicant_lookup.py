@@ -1,0 +1,65 @@
+"""The counter's "returning applicant" lookup prefers details it can trust: the desk's own rows,
+then those of an account whose ID number was verified, over what anyone typed in online."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from motcua.accounts.tests.factories import UserFactory
+from motcua.backoffice.selectors import applicant_get_by_id_number
+from motcua.backoffice.tests.conftest import counter_intake
+from motcua.dossiers import services
+from motcua.dossiers.services import ApplicantInput
+from motcua.portal.services import oidc_user_for_claims
+
+pytestmark = pytest.mark.django_db
+
+X = "079123456789"
+
+
+def online(w, user, name: str, phone: str) -> None:
+    services.dossier_create(
+        actor=user,
+        procedure_code="9.000001",
+        channel=2,
+        receiving_unit=w.desk,
+        applicant=ApplicantInput(full_name=name, id_number=X, phone=phone),
+    )
+
+
+def lookup(client, w) -> str:
+    client.force_login(w.counter)
+    response = client.post(reverse("backoffice:intake_applicant"), {"applicant_id_number": X})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_desks_row_wins_over_a_more_recent_unverified_online_one(client, world):
+    # given the person came to the desk, then an impostor submitted online with the same ID
+    counter_intake(world, name="Võ Thị Sáu", id_number=X)
+    online(world, UserFactory(username="impostor", id_number=X), "Kẻ Mạo Danh", "0909999999")
+    # when the counter officer types the ID number
+    html = lookup(client, world)
+    # then the desk's details are offered, not the impostor's
+    assert 'value="Võ Thị Sáu"' in html and "Kẻ Mạo Danh" not in html
+    assert "0909999999" not in html
+
+
+def test_a_verified_accounts_row_wins_over_an_unverified_one(client, world):
+    real = oidc_user_for_claims(
+        issuer="https://id.example.gov.vn",
+        claims={"sub": "s-1", "id_number": X, "name": "Võ Thị Sáu"},
+    )
+    online(world, real, "Võ Thị Sáu", "0901000001")
+    online(world, UserFactory(username="impostor", id_number=X), "Kẻ Mạo Danh", "0909999999")
+    found = applicant_get_by_id_number(X)
+    assert found is not None and found.user == real
+    assert 'value="Võ Thị Sáu"' in lookup(client, world)
+
+
+def test_an_unverified_online_row_is_offered_only_when_there_is_nothing_else(world):
+    online(world, world.citizen, "Trần Văn Bình", "0912000111")
+    found = applicant_get_by_id_number(X)
+    assert found is not None and found.full_name == "Trần Văn Bình"
+    assert applicant_get_by_id_number("") is None
