@@ -14,7 +14,6 @@ from django.urls import reverse
 from motcua.backoffice.permissions import actions_for
 from motcua.backoffice.tests.conftest import counter_intake, online_submission, tiny_pdf, vn
 from motcua.backoffice.views import _run_action
-from motcua.core.errors import ValidationFailed
 from motcua.dossiers import services
 from motcua.dossiers.enums import DossierStatus
 from motcua.dossiers.models import Dossier, DossierEvent
@@ -348,32 +347,21 @@ def test_file_download_is_permission_checked(client, world):
     assert client.get(url).status_code == 302
 
 
-def test_receipt_pdf_inline_and_forms_that_do_not_apply(client, world, monkeypatch):
-    from motcua.dossiers import printing
-
+def test_receipt_pdf_inline_and_forms_that_do_not_apply(client, world):
     dossier = counter_intake(world)
-    calls = []
-
-    def fake_render(d, form):
-        calls.append((d.code, form))
-        if form == "03":
-            raise ValidationFailed("not refused")
-        return b"%PDF-1.7 fake"
-
-    monkeypatch.setattr(printing, "render_form", fake_render)
     client.force_login(world.counter)
     response = client.get(reverse("backoffice:dossier_form", args=[dossier.code, "01"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline")
-    assert response.content == b"%PDF-1.7 fake"
+    assert response.content.startswith(b"%PDF-")
+    # a refusal slip for a dossier that was received, not refused
     refused = client.get(reverse("backoffice:dossier_form", args=[dossier.code, "03"]))
     assert refused.status_code == 422
     client.force_login(world.outsider)
     assert (
         client.get(reverse("backoffice:dossier_form", args=[dossier.code, "01"])).status_code == 404
     )
-    assert calls == [(dossier.code, "01"), (dossier.code, "03")]
 
 
 def test_receipt_pdf_really_renders(client, world):
