@@ -155,6 +155,14 @@ DEMO_OVERRIDES: tuple[DemoOverride, ...] = (
         "(chưa đọc được văn bản phê duyệt, cần xác minh)",
     ),
     DemoOverride(
+        dt.date(2025, 2, 8),
+        True,
+        "Làm bù cho ngày nghỉ thứ Hai 27/1/2025 (hoán đổi dịp Tết Ất Tỵ 2025)",
+        "Thông báo của Bộ Lao động – Thương binh và Xã hội về lịch nghỉ Tết Âm lịch và "
+        "Quốc khánh năm 2025, được Thủ tướng Chính phủ đồng ý "
+        "(số hiệu được cho là 6150/TB-LĐTBXH, chưa xác minh)",
+    ),
+    DemoOverride(
         dt.date(2025, 4, 26),
         True,
         "Làm bù cho ngày nghỉ thứ Sáu 2/5/2025 (hoán đổi dịp 30/4 – 1/5/2025)",

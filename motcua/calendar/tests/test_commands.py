@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from motcua.calendar.models import CalendarOverride, WorkingHours
+from motcua.calendar.services import DEMO_OVERRIDES
 from motcua.calendar.tests.factories import make_organisation
 from motcua.core.audit_models import AuditRecord
 
@@ -147,6 +148,6 @@ def test_bad_input_fails_and_changes_nothing(args: list[str], message: str) -> N
 
 
 def test_load_demo_is_idempotent() -> None:
-    assert run("calendar_override", "load-demo")[-1].startswith("5")
+    assert run("calendar_override", "load-demo")[-1].startswith(str(len(DEMO_OVERRIDES)))
     assert run("calendar_override", "load-demo")[-1].startswith("0")
-    assert CalendarOverride.objects.count() == 5
+    assert CalendarOverride.objects.count() == len(DEMO_OVERRIDES)

@@ -184,6 +184,7 @@ def test_demo_overrides_load_once() -> None:
     created = calendar_load_demo_overrides()
     assert {o.date for o in created} == {
         dt.date(2024, 5, 4),
+        dt.date(2025, 2, 8),
         dt.date(2025, 4, 26),
         dt.date(2026, 1, 2),
         dt.date(2026, 1, 10),
@@ -199,6 +200,11 @@ def test_demo_overrides_load_once() -> None:
     assert is_working_day(cal, dt.date(2026, 8, 22))
     assert not is_working_day(cal, dt.date(2026, 1, 2))
     assert due_at(cal, local("2026-08-21 10:00"), 1, "working_days") == local("2026-08-22 10:00")
+    # Tết Ất Tỵ 2025: Monday 27/1 off (the holidays package), Saturday 8/2 worked in its place
+    assert not is_working_day(cal, dt.date(2025, 1, 27))
+    assert is_working_day(cal, dt.date(2025, 2, 8))
+    assert due_at(cal, local("2025-02-07 10:00"), 1, "working_days") == local("2025-02-08 10:00")
+    assert due_at(cal, local("2025-01-24 16:00"), 5, "working_days") == local("2025-02-07 16:00")
 
 
 def test_days_list_gives_the_exceptions_with_reasons() -> None:
