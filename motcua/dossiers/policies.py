@@ -20,7 +20,7 @@ Two entry points read the same rules:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from motcua.accounts import policies
@@ -62,6 +62,20 @@ class _Facts:
     # forward (to another organisation), not for complete (is there a later working step?).
     current_step: tuple[str, bool] | None = None
     _position: transitions.StepPosition | None = None
+    # can_act_in answers already given for this user: (which unit, roles) -> bool
+    _can: dict[tuple[str, tuple[str, ...]], bool] = field(default_factory=dict)
+
+    def can(self, user: Any, which: str, roles: tuple[str, ...]) -> bool:
+        """`can_act_in(user, <receiving_unit|current_unit>, *roles)`, each asked once."""
+        key = (which, roles)
+        answer = self._can.get(key)
+        if answer is None:
+            # no role at all over that unit (the usual case for most units): no role will do
+            answer = (not roles or self.can(user, which, ())) and _can_act(
+                user, getattr(self, which), *roles
+            )
+            self._can[key] = answer
+        return answer
 
     @property
     def position(self) -> transitions.StepPosition:
@@ -82,7 +96,7 @@ def _can_act(user: Any, unit: Any, *roles: str) -> bool:
 
 def _desk(*roles: str) -> Callable[[Any, _Facts], bool]:
     """An official of the receiving unit (services: `_ensure(actor, receiving_unit, ...)`)."""
-    return lambda user, f: _can_act(user, f.receiving_unit, *roles)
+    return lambda user, f: f.can(user, "receiving_unit", roles)
 
 
 def _processing(*roles: str) -> Callable[[Any, _Facts], bool]:
@@ -90,10 +104,10 @@ def _processing(*roles: str) -> Callable[[Any, _Facts], bool]:
     waits for acceptance (services: `_ensure_processing`)."""
 
     def check(user: Any, f: _Facts) -> bool:
-        if _can_act(user, f.current_unit, *roles):
+        if f.can(user, "current_unit", roles):
             return True
-        return f.status == DossierStatus.SUBMITTED and _can_act(
-            user, f.receiving_unit, Role.COUNTER_OFFICER
+        return f.status == DossierStatus.SUBMITTED and f.can(
+            user, "receiving_unit", (Role.COUNTER_OFFICER,)
         )
 
     return check
@@ -155,6 +169,8 @@ def _actions(user: Any, f: _Facts) -> list[str]:
         return []
     owner = f.owner_id is not None and f.owner_id == user.pk
     official = bool(getattr(user, "is_official", False) or getattr(user, "is_superuser", False))
+    # every official action needs some role over the receiving or the current unit
+    official = official and (f.can(user, "receiving_unit", ()) or f.can(user, "current_unit", ()))
     out = []
     for action in transitions.allowed_actions(f.status):
         as_owner = owner and action in OWNER_ACTIONS
