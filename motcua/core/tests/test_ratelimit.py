@@ -468,3 +468,99 @@ def test_the_admin_login_is_limited_like_ours(client: Client, limit):
         page = client.post("/admin/login/", {"username": "an", "password": "x"})
         assert page.status_code == 200  # the form again, with Django's error
     assert_refused(client.post("/admin/login/", {"username": "an", "password": "x"}))
+
+
+# --- the per-name login counter: one per account ---------------------------------------------
+
+FULL_WIDTH_ADMIN = "ａｄｍｉｎ"  # full-width letters, NFKC "admin"
+MATH_BOLD_ADMIN = "\U0001d41a\U0001d41d\U0001d426\U0001d422\U0001d427"  # 𝐚𝐝𝐦𝐢𝐧, NFKC "admin"
+
+
+def login_counts() -> list[int]:
+    return sorted(
+        RateLimitCounter.objects.filter(key__startswith="login.username:").values_list(
+            "count", flat=True
+        )
+    )
+
+
+@pytest.mark.parametrize("url", ["/admin/login/", "/accounts/login/"])
+def test_nfkc_spellings_of_a_username_share_one_counter(client: Client, limit, url):
+    # given an administrator "admin" and a limit of 2 failures per login name
+    limit("login.username", 2)
+    UserFactory(username="admin", is_staff=True, is_superuser=True)
+    # when: wrong passwords as full-width, then mathematical bold "admin", from two addresses
+    for n, name in enumerate([FULL_WIDTH_ADMIN, MATH_BOLD_ADMIN]):
+        response = client.post(url, {"username": name, "password": "x"}, REMOTE_ADDR=f"10.0.1.{n}")
+        assert response.status_code == 200
+    # then: one counter; the plain name, even with the right password, is refused
+    assert login_counts() == [2]
+    refused = client.post(
+        url, {"username": "admin", "password": "pass-1234"}, REMOTE_ADDR="10.0.1.9"
+    )
+    assert_refused(refused)
+
+
+def test_username_email_and_phone_of_one_account_share_one_counter(client: Client, limit):
+    limit("login.username", 2)
+    user = UserFactory(username="binh", email="binh@example.com", phone="0912345678")
+    for n, name in enumerate(["binh", "BINH@example.com"]):
+        response = client.post(
+            "/accounts/login/", {"username": name, "password": "x"}, REMOTE_ADDR=f"10.0.2.{n}"
+        )
+        assert response.status_code == 200
+    assert login_counts() == [2]
+    refused = client.post(
+        "/accounts/login/",
+        {"username": " 0912345678 ", "password": "pass-1234"},
+        REMOTE_ADDR="10.0.2.9",
+    )
+    assert_refused(refused)
+    user.refresh_from_db()
+    assert user.last_login is None
+
+
+def test_names_of_no_account_share_a_counter_up_to_nfkc_and_case(client: Client, limit):
+    limit("login.username", 2)
+    UserFactory(username="an")
+    for n, name in enumerate(["Ghost", " ＧＨＯＳＴ "]):  # full-width letters
+        response = client.post(
+            "/accounts/login/", {"username": name, "password": "x"}, REMOTE_ADDR=f"10.0.3.{n}"
+        )
+        assert response.status_code == 200
+    assert login_counts() == [2]
+    assert_refused(
+        client.post(
+            "/accounts/login/",
+            {"username": "\U0001d420host", "password": "x"},  # mathematical bold g
+            REMOTE_ADDR="10.0.3.9",
+        )
+    )
+    # an existing account is not touched by guesses at names that do not exist
+    ok = client.post("/accounts/login/", {"username": "an", "password": "pass-1234"})
+    assert ok.status_code == 302
+
+
+@pytest.mark.parametrize("url", ["/admin/login/", "/accounts/login/"])
+def test_a_successful_login_in_another_spelling_gives_its_count_back(client: Client, limit, url):
+    limit("login.username", 2)
+    UserFactory(username="admin", email="admin@example.com", is_staff=True, is_superuser=True)
+    client.post(url, {"username": "admin@example.com", "password": "x"})
+    assert login_counts() == [1]
+    ok = client.post(url, {"username": FULL_WIDTH_ADMIN, "password": "pass-1234"})
+    assert ok.status_code == 302
+    assert login_counts() == [1]  # the failure stays, the success was given back
+
+
+def test_the_account_is_not_looked_up_when_limits_are_off(client: Client, settings):
+    settings.MOTCUA_RATE_LIMITS_ENABLED = False
+    UserFactory(username="an")
+    client.post("/accounts/login/", {"username": "an", "password": "x"})  # warm up
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/accounts/login/", {"username": "an", "password": "x"})
+    assert response.status_code == 200
+    # only the backend's own lookup: no second one for the limiter, nothing counted
+    user_table = User._meta.db_table
+    lookups = [q for q in queries.captured_queries if f'FROM "{user_table}"' in q["sql"]]
+    assert len(lookups) == 1
+    assert not RateLimitCounter.objects.exists()
