@@ -132,6 +132,17 @@ def _at_step(action: str, *roles: str) -> Callable[[Any, _Facts], bool]:
     return check
 
 
+def _forward(user: Any, f: _Facts) -> bool:
+    """dossier_forward: as `_at_step`; an approval step is handed to another organisation only
+    by a leader of the unit it is at."""
+    if not _at_step(Action.FORWARD, *OFFICIAL_ROLES)(user, f):
+        return False
+    position = f.position_for(Action.FORWARD)
+    return not (position.open and position.approval) or f.can(
+        user, "current_unit", (transitions.APPROVING_ROLE,)
+    )
+
+
 def _complete(user: Any, f: _Facts) -> bool:
     """dossier_complete: an official of the current unit, at the last working step once
     approved, holding the role the process gives that step."""
@@ -147,7 +158,7 @@ OFFICIAL_CHECKS: dict[str, Callable[[Any, _Facts], bool]] = {
     Action.REFUSE: _desk(Role.COUNTER_OFFICER),  # dossier_refuse
     Action.REQUEST_SUPPLEMENT: _processing(*OFFICIAL_ROLES),  # dossier_request_supplement
     Action.SUPPLEMENT: _desk(Role.COUNTER_OFFICER),  # dossier_supplement, for the applicant
-    Action.FORWARD: _at_step(Action.FORWARD, *OFFICIAL_ROLES),  # dossier_forward
+    Action.FORWARD: _forward,  # dossier_forward
     Action.APPROVE: _at_step(Action.APPROVE, transitions.APPROVING_ROLE),  # dossier_approve
     Action.REQUEST_PAYMENT: _processing(*OFFICIAL_ROLES),  # dossier_request_payment
     Action.CONFIRM_PAYMENT: _desk_or_processing(*OFFICIAL_ROLES),  # dossier_confirm_payment

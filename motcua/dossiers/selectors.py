@@ -174,10 +174,11 @@ def dossier_list_for_official(
         roles = list(user.role_set()) if hasattr(user, "role_set") else []
         mine = Q(current_unit_id=user.organisation_id)
         open_step = mine & Q(current_step__role__in=roles, current_step__ended_at__isnull=True)
-        # Approved and waiting for the result to be issued by the processing unit.
-        to_issue = mine & Q(status=S.IN_PROGRESS, current_step__ended_at__isnull=False)
-        if not set(roles) & {Role.SPECIALIST, Role.LEADER, Role.CLERK}:
-            to_issue = Q(pk__in=[])
+        # Approved and waiting for the result, which the holder of the step's role issues
+        # (services.dossier_complete).
+        to_issue = mine & Q(
+            status=S.IN_PROGRESS, current_step__ended_at__isnull=False, current_step__role__in=roles
+        )
         to_return = Q(status=S.RESULT_READY, receiving_unit_id=user.organisation_id)
         if Role.COUNTER_OFFICER not in roles:
             to_return = Q(pk__in=[])

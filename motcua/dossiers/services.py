@@ -828,9 +828,30 @@ def _advance(
     from_unit = dossier.current_unit
     index = _current_index(dossier)
     specs = _process(dossier)
+    handed_over = dossier.current_step
     _close_step(dossier, ctx, note)
     following = index + 1
-    if following < len(specs) and not _is_return_step(specs, following):
+    if (
+        action == Action.FORWARD
+        and to_unit is not None
+        and handed_over is not None
+        and handed_over.role == transitions.APPROVING_ROLE
+    ):
+        # An approval step handed over to another organisation: the same step, there (its
+        # leader approves, or sends it on or back); the step's due time does not move.
+        step = StepRecord.objects.create(
+            dossier=dossier,
+            order=handed_over.order,
+            name=handed_over.name,
+            organisation=to_unit,
+            role=handed_over.role,
+            budget_minutes=handed_over.budget_minutes,
+            started_at=ctx.at,
+            due_at=handed_over.due_at,
+        )
+        dossier.current_step = step
+        dossier.current_unit = to_unit
+    elif following < len(specs) and not _is_return_step(specs, following):
         _open_step(dossier, following, ctx, unit=to_unit)
     elif to_unit is not None:
         # Past the defined process: forwarded to another agency at the last working step. Such
@@ -872,16 +893,25 @@ def dossier_forward(
 ) -> Dossier:
     """Hand the dossier on to the next working step of its internal process (at `to_unit` when
     given), or to another organisation after the last working step. Never past an approval
-    step that has not been approved, and never once approved (then the result is issued)."""
+    step that has not been approved, and never once approved (then the result is issued). At
+    an approval step its leader may hand that same step to another organisation (a dossier
+    sent to the wrong agency goes back, or on, without skipping the approval). With an
+    explicit time (the migration of a previous system's history) the step rules are not
+    applied: that history happened under that system's process."""
     when, explicit = _resolve_time(actor, at)
     dossier = _lock(dossier)
     _ensure_processing(actor, dossier, *OFFICIAL_ROLES)
     transitions.check(dossier.status, Action.FORWARD)
     if to_unit is not None and to_unit.pk == dossier.current_unit_id:
         to_unit = None  # "forward to the unit it is at" is forwarding to the next step
-    transitions.check_step(
-        dossier.status, Action.FORWARD, dossier_position(dossier), other_unit=to_unit is not None
-    )
+    if not explicit:
+        position = dossier_position(dossier)
+        transitions.check_step(
+            dossier.status, Action.FORWARD, position, other_unit=to_unit is not None
+        )
+        if position.open and position.approval:
+            # handing the approval over to another organisation is the leader's decision
+            _ensure_processing(actor, dossier, transitions.APPROVING_ROLE)
     if to_unit is not None and not to_unit.is_active_on(timezone.localdate()):
         raise ValidationFailed(
             _("%(unit)s no longer exists.") % {"unit": to_unit.name},
@@ -901,7 +931,8 @@ def dossier_approve(
     dossier = _lock(dossier)
     _ensure_processing(actor, dossier, transitions.APPROVING_ROLE)
     transitions.check(dossier.status, Action.APPROVE)
-    transitions.check_step(dossier.status, Action.APPROVE, dossier_position(dossier))
+    if not explicit:
+        transitions.check_step(dossier.status, Action.APPROVE, dossier_position(dossier))
     return _advance(dossier, _Ctx(actor, when, explicit), Action.APPROVE, note=note)
 
 
@@ -1000,8 +1031,9 @@ def dossier_complete(
     _ensure_processing(actor, dossier, *OFFICIAL_ROLES)
     transitions.check(dossier.status, Action.COMPLETE)
     position = dossier_position(dossier)
-    transitions.check_step(dossier.status, Action.COMPLETE, position)
-    if not policies.can_act_in(actor, dossier.current_unit, position.role):
+    if not explicit:
+        transitions.check_step(dossier.status, Action.COMPLETE, position)
+    if not explicit and not policies.can_act_in(actor, dossier.current_unit, position.role):
         raise PermissionDenied(
             _("At this step of the internal process the result is issued by: %(role)s.")
             % {"role": _role_label(position.role)}

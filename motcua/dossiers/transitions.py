@@ -117,14 +117,17 @@ def position_in(
 
 
 def step_allowed(action: str, position: StepPosition, *, other_unit: bool = False) -> bool:
-    """Approve: at an approval step not yet approved. Forward: from a working step that is not
-    an approval step, to the next step or (`other_unit`) to another organisation. Complete: at
-    the last working step, once its approval (if it is an approval step) is given; earlier
-    approval steps cannot be passed without approve, so every approval has been given then."""
+    """Approve: at an approval step not yet approved. Forward: from an open working step that
+    is not an approval step, to the next step; or (`other_unit`) from any open step to another
+    organisation (from an approval step that hands the same approval over to that organisation:
+    a dossier sent to the wrong agency, or to another agency for its opinion, goes back without
+    skipping the approval). Complete: at the last working step, once its approval (if it is an
+    approval step) is given; earlier approval steps cannot be passed without approve, so every
+    approval has been given then."""
     if action == Action.APPROVE:
         return position.open and position.approval
     if action == Action.FORWARD:
-        return position.open and not position.approval and (position.has_next or other_unit)
+        return position.open and (other_unit or (not position.approval and position.has_next))
     if action == Action.COMPLETE:
         return not position.has_next and not (position.open and position.approval)
     return True

@@ -49,10 +49,11 @@ def test_specialist_sees_forward_but_not_approve_and_the_leader_sees_approve(cli
     leader = offered(client.get(page(dossier.code)))
     assert "stop" in leader and "extend" in leader
     assert "approve" not in leader and "complete" not in leader  # not at the approval step yet
-    # once forwarded to the approval step, the leader (only) may approve
+    # once forwarded to the approval step, the leader (only) may approve, or hand the step to
+    # another organisation
     services.dossier_forward(dossier=dossier, actor=world.specialist)
     leader = offered(client.get(page(dossier.code)))
-    assert "approve" in leader and "forward" not in leader and "complete" not in leader
+    assert "approve" in leader and "forward" in leader and "complete" not in leader
     client.force_login(world.specialist)
     specialist = offered(client.get(page(dossier.code)))
     assert "approve" not in specialist and "forward" not in specialist
@@ -130,7 +131,9 @@ def test_every_offered_action_passes_the_services_permission_check(world):
             for action in actions_for(user, dossier):
                 sid = transaction.savepoint()
                 fresh = Dossier.objects.get(pk=dossier.pk)
-                _run_action(action, fresh, user, dict(data))
+                # forward at the approval step: hand it to another organisation
+                to_unit = world.outsider.organisation if fresh.pk == at_approval.pk else None
+                _run_action(action, fresh, user, {**data, "to_unit": to_unit})
                 transaction.savepoint_rollback(sid)
 
 

@@ -64,6 +64,19 @@ def test_specialist_sees_the_dossier_at_their_step_in_my_tasks(client, world):
     assert codes(client.get(HOME, {"queue": "unit"})) == [dossier.code]
 
 
+def test_an_approved_dossier_waits_in_the_tasks_of_whoever_issues_the_result(client, world):
+    from motcua.dossiers import services
+
+    dossier = services.dossier_forward(dossier=counter_intake(world), actor=world.specialist)
+    services.dossier_approve(dossier=dossier, actor=world.leader)
+    # the approval step's role (the leader) issues the result: it is in the leader's tasks...
+    client.force_login(world.leader)
+    assert codes(client.get(HOME, {"queue": "my_tasks"})) == [dossier.code]
+    # ...not in the specialist's, who could not complete it
+    client.force_login(world.specialist)
+    assert codes(client.get(HOME, {"queue": "my_tasks"})) == []
+
+
 def test_an_official_of_another_unit_sees_nothing(client, world):
     counter_intake(world)
     online_submission(world)

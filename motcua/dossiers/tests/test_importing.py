@@ -187,3 +187,22 @@ def test_dry_run_and_atomic_store_nothing(world, exported, tmp_path):
     assert error is not None and "line 4: channel" in err
     assert Dossier.objects.count() == 0
     assert json.loads((tmp_path / "rejects.jsonl").read_text())["code"] == "Y-1"
+
+
+def test_a_previous_systems_history_is_not_judged_by_our_internal_process(world, exported):
+    # given a dossier of the previous system that went from receipt to result with no
+    # forward or approval recorded (its own process, not ours)
+    path, records, _expected = exported
+    legacy = {
+        **records[0],
+        "events": [e for e in records[0]["events"] if e["action"] not in ("forward", "approve")],
+    }
+    assert [e["action"] for e in legacy["events"]][-2:] == ["complete", "deliver"]
+    path.write_text(json.dumps(legacy, ensure_ascii=False) + "\n")
+    # when it is imported, then it is replayed as it happened
+    out, err, error = run(path)
+    assert error is None, err
+    assert "0 rejected" in out
+    d = Dossier.objects.get(code=legacy["code"])
+    assert d.status == "delivered" and d.result_number == "12/GP"
+    assert not d.events.filter(action="approve").exists()

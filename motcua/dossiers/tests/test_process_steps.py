@@ -189,9 +189,30 @@ def test_approve_only_at_an_approval_step_and_forward_never_past_one(world):
     before = state(d)
     with pytest.raises(transitions.TransitionNotAllowed):  # the approval step: approve it
         services.dossier_forward(dossier=d, actor=world.leader)
-    with pytest.raises(transitions.TransitionNotAllowed):
+    with pytest.raises(PermissionDenied):  # or its leader hands it to another organisation
         services.dossier_forward(dossier=d, actor=world.specialist, to_unit=world.other)
     assert state(d) == before
+
+
+def test_an_approval_step_handed_to_another_organisation_comes_back_unskipped(world):
+    # given a dossier at the department's approval step, sent to the wrong agency by its leader
+    d = services.dossier_forward(dossier=intake(world), actor=world.specialist)
+    step = d.current_step
+    other_leader = OfficialFactory(organisation=world.other, roles=[Role.LEADER])
+    d = services.dossier_forward(dossier=d, actor=world.leader, to_unit=world.other)
+    # then the same approval step (order, role, due time) is open there
+    moved = d.current_step
+    assert (moved.order, moved.role, moved.due_at) == (step.order, step.role, step.due_at)
+    assert d.current_unit == world.other and moved.ended_at is None
+    # and that agency's leader sends it back without approving: the approval is still to do
+    d = services.dossier_forward(dossier=d, actor=other_leader, to_unit=world.dept)
+    assert d.current_unit == world.dept and d.current_step.role == Role.LEADER
+    with pytest.raises(transitions.TransitionNotAllowed):
+        services.dossier_complete(dossier=d, actor=world.leader, result_number="1/GP")
+    d = services.dossier_approve(dossier=d, actor=world.leader)
+    d = services.dossier_complete(dossier=d, actor=world.leader, result_number="1/GP")
+    assert d.status == S.RESULT_READY
+    assert d.events.filter(action="approve").count() == 1
 
 
 @pytest.mark.parametrize(
@@ -200,8 +221,8 @@ def test_approve_only_at_an_approval_step_and_forward_never_past_one(world):
         # (role, open, has_next) -> approve, forward, forward elsewhere, complete
         (("specialist", True, True), (False, True, True, False)),
         (("specialist", True, False), (False, False, True, True)),
-        (("leader", True, True), (True, False, False, False)),
-        (("leader", True, False), (True, False, False, False)),
+        (("leader", True, True), (True, False, True, False)),
+        (("leader", True, False), (True, False, True, False)),
         (("leader", False, False), (False, False, False, True)),
         (("clerk", True, False), (False, False, True, True)),
     ],
