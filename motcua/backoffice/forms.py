@@ -383,6 +383,19 @@ class ForwardForm(ActionForm):
                 # Forwarding to the unit that holds the dossier is no move at all.
                 targets = targets.exclude(pk=self.dossier.current_unit_id)
             field.queryset = targets
+            if self.dossier is not None and not _next_step_possible(self.dossier):
+                # At an approval step or the last working step the dossier can only go to
+                # another organisation: no "next step" choice, and a unit must be chosen.
+                field.required = True
+                field.empty_label = None
+
+
+def _next_step_possible(dossier: Any) -> bool:
+    from motcua.dossiers import transitions
+    from motcua.dossiers.enums import Action
+    from motcua.dossiers.services import dossier_position
+
+    return transitions.step_allowed(Action.FORWARD, dossier_position(dossier))
 
 
 class RequestPaymentForm(ActionForm):

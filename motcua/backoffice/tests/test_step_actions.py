@@ -48,3 +48,24 @@ def test_posting_a_second_approval_is_a_conflict_that_changes_nothing(client, wo
     assert response.status_code == 409
     assert 'id="error-summary"' in response.content.decode()
     assert Dossier.objects.get(pk=d.pk).events.count() == events
+
+
+def test_at_an_approval_step_forward_asks_for_another_organisation(client, world):
+    # given a dossier at the department's approval step
+    d = services.dossier_forward(dossier=counter_intake(world), actor=world.specialist)
+    assert "forward" in offered(client, world.leader, d.code)
+    html = client.get(reverse("backoffice:dossier", args=[d.code])).content.decode()
+    form = html[html.index('id="action-forward"') :]
+    form = form[: form.index("</form>")]
+    # then the form has no "next step of the process" choice: a unit must be chosen
+    assert "next step" not in form.lower() and "bước tiếp theo" not in form.lower()
+    url = reverse("backoffice:dossier_action", args=[d.code, "forward"])
+    events = d.events.count()
+    assert client.post(url, {"forward-note": ""}).status_code == 422
+    assert Dossier.objects.get(pk=d.pk).events.count() == events
+    # and with one, the approval step is handed over there
+    other = world.outsider.organisation
+    response = client.post(url, {"forward-to_unit": other.pk, "forward-note": "nhầm cơ quan"})
+    assert response.status_code in (200, 302)
+    d.refresh_from_db()
+    assert d.current_unit == other and d.current_step.role == Role.LEADER
