@@ -37,9 +37,12 @@ def error_response(
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return error_response(
+    response = error_response(
         request, exc.http_status, exc.code, str(exc.message), exc.fields, exc.extra
     )
+    for name, value in exc.headers.items():
+        response[name] = value
+    return response
 
 
 @api.exception_handler(NinjaValidationError)

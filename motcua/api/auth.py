@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from motcua.accounts.services import api_token_authenticate
@@ -59,16 +59,3 @@ class Session(SessionAuth):
 bearer = BearerToken()
 session = Session()
 AUTH = [bearer, session]
-
-
-# The API (api.py) imports the routers, which import this module, so the API object is
-# imported last: it exists by then whichever of the two modules Python loads first.
-from motcua.api.api import api, error_response  # noqa: E402
-
-
-@api.exception_handler(RateLimited)
-def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
-    """The one error shape, HTTP 429, and Retry-After (the DomainError answer has no header)."""
-    response = error_response(request, exc.http_status, exc.code, str(exc.message))
-    response["Retry-After"] = str(exc.retry_after)
-    return response

@@ -33,6 +33,8 @@ class DomainError(Exception):
             self.http_status = http_status
         self.fields: dict[str, Any] = {k: str(v) for k, v in (fields or {}).items()}
         self.extra = extra or {}
+        # HTTP headers the answer carries (e.g. Retry-After), on the web and in the API
+        self.headers: dict[str, str] = {}
 
     def as_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"code": self.code, "message": str(self.message)}

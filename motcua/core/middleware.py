@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 
 from motcua.core.audit import audit_context
 from motcua.core.audit_models import Interface
+from motcua.core.errors import DomainError
 
 
 def interface_for_path(path: str) -> str:
@@ -40,13 +41,19 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from django.shortcuts import render
-
-        from motcua.core.errors import DomainError
-
         if isinstance(exception, DomainError):
-            return render(request, "error.html", {"error": exception}, status=exception.http_status)
+            return domain_error_page(request, exception)
         return None
+
+
+def domain_error_page(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """The error page in the user's language, with the error's status and headers."""
+    from django.shortcuts import render
+
+    response = render(request, "error.html", {"error": error}, status=error.http_status)
+    for name, value in error.headers.items():
+        response[name] = value
+    return response
 
 
 class VietnameseFirstLocaleMiddleware:

@@ -37,12 +37,12 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
 
 from motcua.core.errors import DomainError
+from motcua.core.middleware import domain_error_page
 from motcua.core.ratelimit_models import RateLimitCounter
 
 View = Callable[..., HttpResponseBase]
@@ -228,8 +228,7 @@ def rate_limit_message(retry_after: int) -> str:
 
 
 class RateLimited(DomainError):
-    """Over a rate limit: HTTP 429 with Retry-After (the API's answer is registered in
-    motcua/api/auth.py)."""
+    """Over a rate limit: HTTP 429 with Retry-After (pages and the API alike)."""
 
     code = "rate_limited"
     http_status = 429
@@ -237,15 +236,12 @@ class RateLimited(DomainError):
     def __init__(self, retry_after: int) -> None:
         super().__init__(rate_limit_message(retry_after))
         self.retry_after = max(1, retry_after)
+        self.headers = {"Retry-After": str(self.retry_after), "Cache-Control": "private, no-store"}
 
 
 def rate_limited_response(request: HttpRequest, result: RateLimitResult) -> HttpResponse:
     """The error page in the user's language, HTTP 429, Retry-After."""
-    error = RateLimited(result.retry_after)
-    response = render(request, "error.html", {"error": error}, status=error.http_status)
-    response["Retry-After"] = str(error.retry_after)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return domain_error_page(request, RateLimited(result.retry_after))
 
 
 def rate_limit(
