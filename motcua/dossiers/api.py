@@ -22,6 +22,7 @@ from motcua.core.errors import BadRequest, PermissionDenied, ValidationFailed
 from motcua.dossiers import selectors, services
 from motcua.dossiers.enums import Action
 from motcua.dossiers.models import Dossier, IdempotencyRecord
+from motcua.dossiers.uploads import file_sha256
 from motcua.organisations.selectors import organisation_get_by_code
 from motcua.signatures.api import get_dossier_result as signed_dossier_result
 
@@ -208,11 +209,7 @@ def _fingerprint(data: Any, files: dict[str, Any]) -> str:
     digest.update(json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
     for part in sorted(files):
         upload = files[part]
-        content = hashlib.sha256()
-        for chunk in upload.chunks():
-            content.update(chunk)
-        upload.seek(0)
-        name = json.dumps([part, upload.name or "", content.hexdigest()])
+        name = json.dumps([part, upload.name or "", file_sha256(upload)])
         digest.update(b"\0" + name.encode())
     return digest.hexdigest()
 

@@ -104,9 +104,14 @@ def check_upload(file: UploadedFile, *, field: str) -> CheckedFile:
             code="file_type_not_allowed",
             fields={field: _("file type not accepted")},
         )
+    return CheckedFile(kind[0], kind[1], int(file.size), file_sha256(file))
+
+
+def file_sha256(file: UploadedFile) -> str:
+    """The sha256 of an upload's content, read in chunks; the file is left at its start."""
     digest = hashlib.sha256()
     file.seek(0)
     for chunk in file.chunks():
         digest.update(chunk)
     file.seek(0)
-    return CheckedFile(kind[0], kind[1], int(file.size), digest.hexdigest())
+    return digest.hexdigest()
