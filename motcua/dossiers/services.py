@@ -812,6 +812,34 @@ def _is_return_step(specs: list[Any], index: int) -> bool:
     return transitions.is_return_step([str(spec.role) for spec in specs], index)
 
 
+def _open_step_outside_process(
+    dossier: Dossier,
+    ctx: _Ctx,
+    unit: Organisation,
+    *,
+    order: int,
+    name: str,
+    role: str,
+    due_at: dt.datetime,
+    budget_minutes: int = 0,
+) -> StepRecord:
+    """A step the process definition does not give (`_open_step` opens those): the dossier is
+    now at it, at `unit`."""
+    step = StepRecord.objects.create(
+        dossier=dossier,
+        order=order,
+        name=name,
+        organisation=unit,
+        role=role,
+        budget_minutes=budget_minutes,
+        started_at=ctx.at,
+        due_at=due_at,
+    )
+    dossier.current_step = step
+    dossier.current_unit = unit
+    return step
+
+
 def _advance(
     dossier: Dossier,
     ctx: _Ctx,
@@ -839,35 +867,30 @@ def _advance(
     ):
         # An approval step handed over to another organisation: the same step, there (its
         # leader approves, or sends it on or back); the step's due time does not move.
-        step = StepRecord.objects.create(
-            dossier=dossier,
+        _open_step_outside_process(
+            dossier,
+            ctx,
+            to_unit,
             order=handed_over.order,
             name=handed_over.name,
-            organisation=to_unit,
             role=handed_over.role,
-            budget_minutes=handed_over.budget_minutes,
-            started_at=ctx.at,
             due_at=handed_over.due_at,
+            budget_minutes=handed_over.budget_minutes,
         )
-        dossier.current_step = step
-        dossier.current_unit = to_unit
     elif following < len(specs) and not _is_return_step(specs, following):
         _open_step(dossier, following, ctx, unit=to_unit)
     elif to_unit is not None:
         # Past the defined process: forwarded to another agency at the last working step. Such
         # steps are numbered after the process's own (the return step opens after them).
-        unit = to_unit
-        step = StepRecord.objects.create(
-            dossier=dossier,
+        _open_step_outside_process(
+            dossier,
+            ctx,
+            to_unit,
             order=max(index + 2, len(specs) + 1),
             name=_label(Action(action).label),
-            organisation=unit,
             role=Role.SPECIALIST,
-            started_at=ctx.at,
             due_at=dossier.due_at or ctx.at,
         )
-        dossier.current_step = step
-        dossier.current_unit = unit
     dossier.status = S.IN_PROGRESS
     _save(dossier, "status", "current_step", "current_unit")
     _event(
