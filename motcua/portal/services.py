@@ -19,7 +19,7 @@ import logging
 import re
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -960,29 +960,25 @@ def verification_codes_purge(
     (used and replaced codes expire too); returns how many. Only an unexpired code can be
     confirmed, and the resend interval looks at the last minute, so none of these is read again.
     """
-    older_than = selectors.draft_retention() if older_than is None else older_than
-    now = timezone.now() if now is None else now
-    cutoff = selectors.draft_purge_cutoff(now=now, older_than=older_than)
+    cutoff = _retention_cutoff(older_than, now)
     expired = VerificationCode.objects.filter(expires_at__lt=cutoff)
     if dry_run:
         return expired.count()
-    total = 0
-    while True:
-        with transaction.atomic():
-            ids = list(expired.order_by("pk").values_list("pk", flat=True)[:batch_size])
-            if not ids:
-                break
-            VerificationCode.objects.filter(pk__in=ids).delete()
-            audit_record(
-                action="portal_verification_codes_purge",
-                object_type="portal.verificationcode",
-                changes={"cutoff": cutoff, "codes": len(ids)},
-                note=f"{len(ids)} verification code(s) expired before {cutoff:%Y-%m-%d}",
-            )
-        total += len(ids)
-        if len(ids) < batch_size:
-            break
-    return total
+
+    def delete(ids: list[Any]) -> None:
+        VerificationCode.objects.filter(pk__in=ids).delete()
+        audit_record(
+            action="portal_verification_codes_purge",
+            object_type="portal.verificationcode",
+            changes={"cutoff": cutoff, "codes": len(ids)},
+            note=f"{len(ids)} verification code(s) expired before {cutoff:%Y-%m-%d}",
+        )
+
+    return _delete_in_batches(
+        lambda: list(expired.order_by("pk").values_list("pk", flat=True)[:batch_size]),
+        delete,
+        batch_size,
+    )
 
 
 def abandoned_registrations_purge(
@@ -998,9 +994,7 @@ def abandoned_registrations_purge(
     again. (A new registration with the same e-mail or phone frees them sooner:
     `_release_abandoned`.) Each account's deletion is in the audit trail (User is recorded on
     delete) beside one record per batch."""
-    older_than = selectors.draft_retention() if older_than is None else older_than
-    now = timezone.now() if now is None else now
-    cutoff = selectors.draft_purge_cutoff(now=now, older_than=older_than)
+    cutoff = _retention_cutoff(older_than, now)
     abandoned = (
         _abandoned_registrations(cutoff)
         .filter(portal_profile__isnull=False)  # registered on the portal, not made elsewhere
@@ -1012,24 +1006,47 @@ def abandoned_registrations_purge(
     )
     if dry_run:
         return abandoned.count()
+
+    def delete(ids: list[Any]) -> None:
+        User.objects.filter(pk__in=ids).delete()  # profile and codes go with them
+        audit_record(
+            action="portal_registrations_purge",
+            object_type="accounts.user",
+            changes={"cutoff": cutoff, "accounts": len(ids), "ids": ids},
+            note=f"{len(ids)} registration(s) never verified, made before {cutoff:%Y-%m-%d}",
+        )
+
+    return _delete_in_batches(
+        lambda: list(
+            abandoned.select_for_update(skip_locked=True, of=("self",))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        ),
+        delete,
+        batch_size,
+    )
+
+
+def _retention_cutoff(older_than: dt.timedelta | None, now: dt.datetime | None) -> dt.datetime:
+    """Rows last touched before this are old enough to purge (default: the draft retention)."""
+    return selectors.draft_purge_cutoff(
+        now=timezone.now() if now is None else now,
+        older_than=selectors.draft_retention() if older_than is None else older_than,
+    )
+
+
+def _delete_in_batches(
+    next_ids: Callable[[], list[Any]], delete: Callable[[list[Any]], None], batch_size: int
+) -> int:
+    """`delete(next_ids())` in one transaction per batch until a batch comes back short (the
+    ids are read, locked where the query says so, and deleted in the same transaction);
+    returns how many were deleted."""
     total = 0
     while True:
         with transaction.atomic():
-            ids = list(
-                abandoned.select_for_update(skip_locked=True, of=("self",))
-                .order_by("pk")
-                .values_list("pk", flat=True)[:batch_size]
-            )
-            if not ids:
-                break
-            User.objects.filter(pk__in=ids).delete()  # profile and codes go with them
-            audit_record(
-                action="portal_registrations_purge",
-                object_type="accounts.user",
-                changes={"cutoff": cutoff, "accounts": len(ids), "ids": ids},
-                note=f"{len(ids)} registration(s) never verified, made before {cutoff:%Y-%m-%d}",
-            )
+            ids = next_ids()
+            if ids:
+                delete(ids)
         total += len(ids)
         if len(ids) < batch_size:
-            break
-    return total
+            return total
