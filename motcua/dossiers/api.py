@@ -489,5 +489,4 @@ def act_on_dossier(request: HttpRequest, code: str, action: str) -> Any:
             dossier = services.dossier_stop(**common, reason=body.reason)
         case Action.WITHDRAW:
             dossier = services.dossier_withdraw(**common, reason=body.reason or body.note)
-    dossier = selectors.dossier_get_by_code(dossier.code)
-    return _json(dossier_out(dossier, request.user))
+    return _json(summary_out(selectors.dossier_summary(dossier.code), request.user))

@@ -781,9 +781,6 @@ class Rec:
         return self.__dict__.get("id")
 
 
-_MISSING = object()
-
-
 class _Table:
     """Inserts rows of one model: binary COPY on PostgreSQL, executemany elsewhere. Every
     concrete column is written: the row's value, else the field's default (auto_now fields:

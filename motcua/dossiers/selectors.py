@@ -39,15 +39,19 @@ def _base() -> QuerySet[Dossier]:
     )
 
 
+def _no_dossier(code: str) -> NotFound:
+    return NotFound(
+        _("No dossier has the code “%(code)s”.") % {"code": code}, fields={"code": code}
+    )
+
+
 def dossier_get_by_code(code: str) -> Dossier:
     try:
         return Dossier.objects.select_related(
             "procedure_version__procedure", "applicant", "receiving_unit", "current_unit"
         ).get(code=code)
     except Dossier.DoesNotExist:
-        raise NotFound(
-            _("No dossier has the code “%(code)s”.") % {"code": code}, fields={"code": code}
-        ) from None
+        raise _no_dossier(code) from None
 
 
 # The dossier's export row (`GET /api/v1/dossiers/export`) as ORM paths, and what the API's
@@ -69,13 +73,17 @@ EXPORT_FIELDS = (
     "paused_minutes",
     "paused_since",
 )
-SUMMARY_FIELDS = (
-    *EXPORT_FIELDS,
+SUMMARY_ACCESS_FIELDS = (
     "id",
     "owner_id",
     "receiving_unit_id",
     "processing_unit_id",
     "current_unit_id",
+)
+
+SUMMARY_FIELDS = (
+    *EXPORT_FIELDS,
+    *SUMMARY_ACCESS_FIELDS,
     "procedure_version__name",
     "current_unit__agency_code",
     "applicant__full_name",
@@ -112,19 +120,8 @@ def dossier_summary(code: str) -> dict[str, Any]:
     """SUMMARY_FIELDS of the dossier `code`, in one prepared query (the API's hot read)."""
     row = _summary_by_code.first(code=code)
     if row is None:
-        raise NotFound(
-            _("No dossier has the code “%(code)s”.") % {"code": code}, fields={"code": code}
-        )
+        raise _no_dossier(code)
     return row
-
-
-SUMMARY_ACCESS_FIELDS = (
-    "id",
-    "owner_id",
-    "receiving_unit_id",
-    "processing_unit_id",
-    "current_unit_id",
-)
 
 
 def can_view(user: Any, dossier: Dossier) -> bool:
@@ -154,9 +151,7 @@ def dossier_get_for_viewer(code: str, user: Any) -> Dossier:
     dossier = dossier_get_by_code(code)
     if not can_view(user, dossier):
         # Same answer as for an unknown code: do not reveal that it exists.
-        raise NotFound(
-            _("No dossier has the code “%(code)s”.") % {"code": code}, fields={"code": code}
-        )
+        raise _no_dossier(code)
     return dossier
 
 

@@ -47,18 +47,10 @@ from motcua.dossiers.uploads import CheckedFile, check_upload
 from motcua.organisations.models import Organisation
 from motcua.procedures.enums import OnlineLevel
 from motcua.procedures.models import ProcedureCase, ProcedureVersion
+from motcua.procedures.selectors import procedure_current_version
 from motcua.procedures.services import process_steps_for
 
 S = DossierStatus
-# What the services read of a procedure version, fetched in one go.
-VERSION_PREFETCH = (
-    "time_limits",
-    "fees",
-    "cases__papers",
-    "process_steps",
-    "implementing_organisations",
-    "receiving_organisations",
-)
 OFFICIAL_ROLES = (Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER, Role.CLERK)
 PUBLIC_KINDS = (AccountKind.CITIZEN, AccountKind.BUSINESS)
 # An explicit event time records what already happened: a little clock skew is tolerated.
@@ -447,12 +439,6 @@ def verified_account_for(id_number: str) -> Any:
     return matches[0] if len(matches) == 1 else None
 
 
-def _resolve_version(procedure_code: str) -> ProcedureVersion:
-    from motcua.procedures.selectors import procedure_current_version
-
-    return procedure_current_version(procedure_code)
-
-
 def _resolve_case(version: ProcedureVersion, case_code: str | None) -> ProcedureCase | None:
     if not case_code:
         return version.default_case()
@@ -552,7 +538,7 @@ def dossier_create(
             _("Unknown channel: use 1 (counter), 2 (online) or 3 (post)."),
             fields={"channel": str(channel)},
         )
-    version = _resolve_version(procedure_code)
+    version = procedure_current_version(procedure_code)
     case = _resolve_case(version, case_code)
     _check_receiving_unit(version, receiving_unit)
     is_official = bool(
