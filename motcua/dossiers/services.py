@@ -188,12 +188,11 @@ def _event(
     return event
 
 
-def _notify(dossier: Dossier, kind: str) -> None:
-    """After commit, a background task renders, records and sends the message."""
-    from motcua.notifications.tasks import notify_applicant
+def _notify(dossier: Dossier, kind: str, event: DossierEvent | None) -> None:
+    """The applicant's messages about `event`, fixed now and sent after commit."""
+    from motcua.dossiers.notify import dossier_notify
 
-    pk = dossier.pk
-    transaction.on_commit(lambda: notify_applicant.enqueue(pk, kind))
+    dossier_notify(dossier=dossier, event=event, kind=kind)
 
 
 def _label(label: Any) -> str:
@@ -601,7 +600,7 @@ def dossier_create(
     if channel != Channel.ONLINE:
         dossier = _receive(dossier, ctx, note="")
     else:
-        _notify(dossier, "submitted")
+        _notify(dossier, "submitted", event)
     return dossier
 
 
@@ -624,7 +623,7 @@ def _receive(dossier: Dossier, ctx: _Ctx, note: str) -> Dossier:
         "current_step",
         "current_unit",
     )
-    _event(
+    event = _event(
         dossier,
         Action.RECEIVE,
         ctx,
@@ -633,7 +632,7 @@ def _receive(dossier: Dossier, ctx: _Ctx, note: str) -> Dossier:
         data={"due_at": dossier.due_at.isoformat() if dossier.due_at else None},
         to_unit=dossier.current_unit,
     )
-    _notify(dossier, "received")
+    _notify(dossier, "received", event)
     return dossier
 
 
@@ -693,8 +692,8 @@ def dossier_refuse(
     _end(dossier, S.REFUSED, ctx)
     dossier.end_reason = reason
     _save(dossier, *END_FIELDS, "end_reason")
-    _event(dossier, Action.REFUSE, ctx, from_status=before, note=reason)
-    _notify(dossier, "refused")
+    event = _event(dossier, Action.REFUSE, ctx, from_status=before, note=reason)
+    _notify(dossier, "refused", event)
     return dossier
 
 
@@ -733,7 +732,7 @@ def dossier_request_supplement(
     dossier.status = S.SUPPLEMENT_REQUESTED
     dossier.supplement_count += 1
     _save(dossier, "status", "status_before_pause", "paused_since", "supplement_count")
-    _event(
+    event = _event(
         dossier,
         Action.REQUEST_SUPPLEMENT,
         ctx,
@@ -741,7 +740,7 @@ def dossier_request_supplement(
         note=note,
         data={"missing": missing, "request_number": dossier.supplement_count},
     )
-    _notify(dossier, "supplement_requested")
+    _notify(dossier, "supplement_requested", event)
     return dossier
 
 
@@ -969,7 +968,7 @@ def dossier_request_payment(
     _pause(dossier, ctx)
     dossier.status = S.AWAITING_PAYMENT
     _save(dossier, "status", "status_before_pause", "paused_since", "fee_amount")
-    _event(
+    event = _event(
         dossier,
         Action.REQUEST_PAYMENT,
         ctx,
@@ -977,7 +976,7 @@ def dossier_request_payment(
         note=note,
         data={"amount": dossier.fee_amount},
     )
-    _notify(dossier, "payment_requested")
+    _notify(dossier, "payment_requested", event)
     return dossier
 
 
@@ -1081,7 +1080,7 @@ def dossier_complete(
             kind=ComponentKind.RESULT,
             event=event,
         )
-    _notify(dossier, "result_ready")
+    _notify(dossier, "result_ready", event)
     return dossier
 
 
@@ -1144,7 +1143,7 @@ def dossier_extend(
     dossier.appointment_at = new_appointment_at
     dossier.extension_count += 1
     _save(dossier, "appointment_at", "extension_count")
-    _event(
+    event = _event(
         dossier,
         Action.EXTEND,
         ctx,
@@ -1156,7 +1155,7 @@ def dossier_extend(
             "new_appointment_at": new_appointment_at.isoformat(),
         },
     )
-    _notify(dossier, "extended")
+    _notify(dossier, "extended", event)
     return dossier
 
 
@@ -1174,7 +1173,7 @@ def dossier_stop(
     minutes = _end(dossier, S.STOPPED, ctx)
     dossier.end_reason = reason
     _save(dossier, *END_FIELDS, "end_reason")
-    _event(
+    event = _event(
         dossier,
         Action.STOP,
         ctx,
@@ -1182,7 +1181,7 @@ def dossier_stop(
         note=reason,
         data={"paused_minutes": minutes} if minutes else None,
     )
-    _notify(dossier, "stopped")
+    _notify(dossier, "stopped", event)
     return dossier
 
 
