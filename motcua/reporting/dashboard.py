@@ -15,6 +15,7 @@ from motcua.core.text import fold
 from motcua.dossiers.enums import Action, Channel
 from motcua.dossiers.models import DossierEvent
 from motcua.organisations.models import Organisation
+from motcua.procedures.models import ProcedureVersion
 from motcua.reporting.models import OPEN_END, DossierFact
 from motcua.reporting.one_stop import facts_for_period, one_stop_cells
 from motcua.reporting.params import ReportParams
@@ -75,6 +76,7 @@ def monthly(params: ReportParams) -> list[dict[str, Any]]:
         row = months[key]
         received_total = row["received_counter"] + row["received_online"] + row["received_post"]
         row["month"] = key
+        row["month_label"] = f"{key[5:7]}/{key[:4]}"  # shown to people as mm/yyyy
         row["received"] = received_total
         row["resolved"] = row["resolved_counter"] + row["resolved_online"] + row["resolved_post"]
         row["online_share"] = _share(row["received_online"], received_total)
@@ -93,10 +95,17 @@ def _unit_names(ids: set[int]) -> dict[int, tuple[str, str, str]]:
     }
 
 
-def on_time_by_organisation(params: ReportParams) -> list[dict[str, Any]]:
+Cells = dict[tuple[int, int], dict[str, int]]
+
+
+def on_time_by_organisation(
+    params: ReportParams, cells: Cells | None = None
+) -> list[dict[str, Any]]:
     """Indicator 2.1 per receiving unit."""
     per_unit: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for (unit, _version), c in one_stop_cells(params).items():
+    if cells is None:
+        cells = one_stop_cells(params)
+    for (unit, _version), c in cells.items():
         within = c["in_progress_total"] - c["in_progress_overdue"]
         per_unit[unit][0] += c["resolved_early"] + c["resolved_on_time"] + within
         per_unit[unit][1] += (
@@ -120,6 +129,52 @@ def on_time_by_organisation(params: ReportParams) -> list[dict[str, Any]]:
     ]
     rows.sort(key=lambda r: str(r.pop("_path")))
     return rows
+
+
+def overdue_in_period(params: ReportParams, cells: Cells | None = None) -> dict[str, Any]:
+    """Late dossiers of the period as form 06a counts them: resolved late in the period
+    (column 10) plus in progress and overdue at the end of the period (column 13), by receiving
+    unit and by procedure (the largest first)."""
+    if cells is None:
+        cells = one_stop_cells(params)
+    per_unit: Counter[int] = Counter()
+    per_version: Counter[int] = Counter()
+    resolved_late = in_progress_overdue = 0
+    for (unit, version), c in cells.items():
+        late = c["resolved_late"] + c["in_progress_overdue"]
+        resolved_late += c["resolved_late"]
+        in_progress_overdue += c["in_progress_overdue"]
+        if late:
+            per_unit[unit] += late
+            per_version[version] += late
+    names = _unit_names(set(per_unit))
+    units: list[dict[str, Any]] = [
+        {
+            "key": names.get(unit, (str(unit),))[0],
+            "name": names.get(unit, ("", ""))[1],
+            "count": n,
+        }
+        for unit, n in per_unit.items()
+    ]
+    units.sort(key=lambda r: (-r["count"], fold(r["name"])))
+    per_procedure: Counter[tuple[str, str]] = Counter()
+    versions = ProcedureVersion.objects.filter(pk__in=per_version).values_list(
+        "pk", "procedure__code", "procedure__current_version__name"
+    )
+    for pk, code, name in versions:
+        per_procedure[(code, name or code)] += per_version[pk]
+    procedures: list[dict[str, Any]] = [
+        {"key": code, "name": name, "count": n} for (code, name), n in per_procedure.items()
+    ]
+    procedures.sort(key=lambda r: (-r["count"], r["key"]))
+    return {
+        "total": resolved_late + in_progress_overdue,
+        "resolved_late": resolved_late,
+        "in_progress_overdue": in_progress_overdue,
+        "as_of": params.date_to.isoformat(),
+        "by_organisation": units[:TOP],
+        "by_procedure": procedures[:TOP],
+    }
 
 
 def overdue_now(params: ReportParams, today: dt.date | None = None) -> dict[str, Any]:
@@ -210,6 +265,8 @@ def dashboard_data(params: ReportParams) -> dict[str, Any]:
     received = sum(m["received"] for m in months)
     online = sum(m["received_online"] for m in months)
     savings = savings_report(params)
+    cells = one_stop_cells(params)
+    overdue = overdue_in_period(params, cells)
     timed = processing_time_by_procedure(params)
     weighted = sum(Decimal(str(p["average_days"])) * p["dossiers"] for p in timed)
     dossiers_timed = sum(p["dossiers"] for p in timed)
@@ -221,13 +278,15 @@ def dashboard_data(params: ReportParams) -> dict[str, Any]:
             "received_online": online,
             "online_share": _share(online, received),
             "resolved": sum(m["resolved"] for m in months),
+            "overdue": overdue["total"],
             "average_days_top_procedures": round(float(weighted / dossiers_timed), 2)
             if dossiers_timed
             else None,
             "estimated_saving": savings.total,
         },
         "monthly": months,
-        "on_time_by_organisation": on_time_by_organisation(params),
+        "on_time_by_organisation": on_time_by_organisation(params, cells),
+        "overdue": overdue,
         "overdue_now": overdue_now(params),
         "processing_time_by_procedure": timed,
         "late_causes": late_causes(params),

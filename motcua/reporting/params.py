@@ -57,9 +57,22 @@ def _date(raw: str, name: str, errors: dict[str, str]) -> dt.date | None:
 
 
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """From 1 January of this year to today."""
+    """The period a report page opens with: this year so far (1 January to today) when
+    dossiers were received this year; else the whole of the last year that has any (early in
+    January, or a site loaded with an earlier year's history), so the first page a viewer
+    sees shows figures rather than zeros. One indexed MAX over the facts."""
+    from django.db.models import Max
+
+    from motcua.reporting.models import DossierFact
+
     today = today or timezone.localdate()
-    return today.replace(month=1, day=1), today
+    start = today.replace(month=1, day=1)
+    latest = DossierFact.objects.filter(received_day__lte=today).aggregate(day=Max("received_day"))[
+        "day"
+    ]
+    if latest is None or latest >= start:
+        return start, today
+    return latest.replace(month=1, day=1), latest.replace(month=12, day=31)
 
 
 def parse_params(user: Any, data: Mapping[str, str], *, defaults: bool = False) -> ReportParams:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.errors import ValidationFailed
 from motcua.organisations.models import Organisation
-from motcua.reporting import exports
+from motcua.reporting import exports, tables
 from motcua.reporting.dashboard import dashboard_data
 from motcua.reporting.index766 import (
     PARTS,
@@ -162,6 +162,35 @@ def one_stop_export(request: HttpRequest, fmt: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(report: tables.Tables, fmt: str) -> HttpResponse:
+    if fmt == "xlsx":
+        response = HttpResponse(tables.tables_xlsx(report), content_type=XLSX)
+    else:
+        response = HttpResponse(tables.tables_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report.filename(fmt)}"'
+    return response
+
+
+@login_required
+def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The dashboard's figures as .xlsx or PDF (the same numbers as the page)."""
+    ensure_can_view_reports(request.user)
+    params = parse_params(request.user, request.GET, defaults=True)
+    return _download(tables.dashboard_tables(params, dashboard_data(params)), fmt)
+
+
+@login_required
+def index766_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The Decision 766 index as .xlsx or PDF (the same numbers as the page)."""
+    ensure_can_view_reports(request.user)
+    params = parse_params(request.user, request.GET, defaults=True)
+    base = request.build_absolute_uri(reverse("reporting:index766"))
+    return _download(tables.index766_tables(params, index766_report(params, base_url=base)), fmt)
 
 
 def _page(request: HttpRequest, qs: Any) -> Any:

@@ -6,6 +6,8 @@
   if (!root || !window.echarts) { return; }
   var L = JSON.parse(document.getElementById("chart-labels").textContent);
   var charts = [];
+  // On a phone the legends wrap onto two or three lines: leave them room above the plot.
+  var legendRoom = root.clientWidth < 560 ? 76 : 36;
 
   function chart(name, option) {
     var el = root.querySelector('[data-chart="' + name + '"]');
@@ -17,12 +19,31 @@
     charts.push(c);
   }
   function pct(v) { return v === null ? null : Math.round(v * 1000) / 10; }
-  function horizontal(rows, valueKey, nameKey, seriesName, max) {
-    rows = rows.slice().reverse();
+  // A bar per row, the largest on top, with the full name wrapped beside it (never cut): the
+  // label column takes about 40% of the chart's width and each bar enough height for its
+  // wrapped name, so the chart grows with its rows on a phone as on a desktop.
+  function labelWidth(name) {
+    var el = root.querySelector('[data-chart="' + name + '"]');
+    var width = el ? el.parentNode.clientWidth : 600;
+    return Math.max(110, Math.min(320, Math.round(width * 0.4)));
+  }
+  function sized(name, rows, labelPx) {
+    var el = root.querySelector('[data-chart="' + name + '"]');
+    if (!el) { return; }
+    var longest = rows.reduce(function (m, r) { return Math.max(m, String(r).length); }, 0);
+    var lines = Math.max(1, Math.ceil(longest * 7 / labelPx));
+    el.style.height = Math.max(160, rows.length * (lines * 15 + 12) + 60) + "px";
+  }
+  function horizontal(name, rows, valueKey, nameKey, seriesName, max) {
+    rows = rows.filter(function (r) { return r[valueKey] !== null; }).sort(function (a, b) {
+      return (a[valueKey] - b[valueKey]) || String(b[nameKey]).localeCompare(String(a[nameKey]), "vi");
+    });
+    var px = labelWidth(name);
+    sized(name, rows.map(function (r) { return r[nameKey]; }), px);
     return {
       xAxis: { type: "value", max: max },
       yAxis: { type: "category", data: rows.map(function (r) { return r[nameKey]; }),
-               axisLabel: { width: 160, overflow: "truncate" } },
+               axisLabel: { width: px, overflow: "break", lineHeight: 15, interval: 0 } },
       series: [{ type: "bar", name: seriesName, data: rows.map(function (r) { return r[valueKey]; }) }]
     };
   }
@@ -30,10 +51,11 @@
   fetch(root.dataset.json, { credentials: "same-origin", headers: { "Accept": "application/json" } })
     .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
     .then(function (d) {
-      var months = d.monthly.map(function (m) { return m.month; });
+      var months = d.monthly.map(function (m) { return m.month_label; });
       function col(key) { return d.monthly.map(function (m) { return m[key]; }); }
       chart("monthly", {
         legend: { top: 0 },
+        grid: { left: 8, right: 16, top: legendRoom, bottom: 8, containLabel: true },
         xAxis: { type: "category", data: months },
         yAxis: [{ type: "value" }, { type: "value", max: 100, axisLabel: { formatter: "{value}%" } }],
         series: [
@@ -44,18 +66,23 @@
           { type: "line", name: L.share, yAxisIndex: 1, data: d.monthly.map(function (m) { return pct(m.online_share); }) }
         ]
       });
-      chart("on_time", Object.assign(horizontal(d.on_time_by_organisation.map(function (r) {
-        return { name: r.name, rate: pct(r.rate) }; }), "rate", "name", L.rate, 100), {}));
-      chart("overdue_org", horizontal(d.overdue_now.by_organisation, "count", "name", L.count));
-      chart("overdue_procedure", horizontal(d.overdue_now.by_procedure, "count", "name", L.count));
+      chart("on_time", horizontal("on_time", d.on_time_by_organisation.map(function (r) {
+        return { name: r.name, rate: pct(r.rate) }; }), "rate", "name", L.rate, 100));
+      chart("overdue_org", horizontal("overdue_org", d.overdue.by_organisation, "count", "name", L.count));
+      chart("overdue_procedure", horizontal("overdue_procedure", d.overdue.by_procedure, "count", "name", L.count));
+      var timed = d.processing_time_by_procedure.slice().sort(function (a, b) {
+        return a.average_days - b.average_days; });
+      var ppx = labelWidth("processing");
+      sized("processing", timed.map(function (p) { return p.name; }), ppx);
       chart("processing", {
         legend: { top: 0 },
+        grid: { left: 8, right: 16, top: legendRoom, bottom: 8, containLabel: true },
         xAxis: { type: "value" },
-        yAxis: { type: "category", data: d.processing_time_by_procedure.map(function (p) { return p.name; }).reverse(),
-                 axisLabel: { width: 160, overflow: "truncate" } },
+        yAxis: { type: "category", data: timed.map(function (p) { return p.name; }),
+                 axisLabel: { width: ppx, overflow: "break", lineHeight: 15, interval: 0 } },
         series: [
-          { type: "bar", name: L.days, data: d.processing_time_by_procedure.map(function (p) { return p.average_days; }).reverse() },
-          { type: "bar", name: L.allowed, data: d.processing_time_by_procedure.map(function (p) { return p.statutory_days; }).reverse() }
+          { type: "bar", name: L.days, data: timed.map(function (p) { return p.average_days; }) },
+          { type: "bar", name: L.allowed, data: timed.map(function (p) { return p.statutory_days; }) }
         ]
       });
       chart("late_causes", {
