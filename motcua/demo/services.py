@@ -13,6 +13,7 @@ from motcua.accounts.models import User
 from motcua.accounts.services import official_create, official_set_roles
 from motcua.organisations.models import Organisation
 from motcua.organisations.selectors import organisation_get_by_code
+from motcua.portal.services import profile_for
 
 DEMO_PASSWORD = os.environ.get("MOTCUA_DEMO_PASSWORD", "motcua-demo")
 
@@ -75,6 +76,9 @@ DEMO_OFFICIALS: tuple[DemoOfficial, ...] = (
     ),
 )
 
+# The demo citizen lives in a ward with a desk: the wizard proposes that desk from the address.
+DEMO_ADDRESSES = {"congdan": "Số 12 đường Phan Ngọc Hiển, phường An Xuyên, tỉnh Cà Mau"}
+
 DEMO_CITIZENS = (
     ("congdan", "Nguyễn Văn An", "an.nguyen@example.com", "0912345678", "096088001234"),
     ("doanhnghiep", "Công ty TNHH Đất Mũi", "datmui@example.com", "0290381234", ""),
@@ -121,6 +125,10 @@ def demo_accounts_load() -> dict[str, int]:
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
+        if username in DEMO_ADDRESSES:
+            profile = profile_for(user)
+            profile.address = DEMO_ADDRESSES[username]
+            profile.save(update_fields=["address"])
         created += 1
     return {"accounts_created": created}
 

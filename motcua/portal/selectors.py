@@ -12,12 +12,15 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from motcua.core.text import fold, vietnamese_sort_key
 from motcua.dossiers.enums import Channel, DossierStatus, StepResult
 from motcua.dossiers.models import Dossier, DossierComponent, StepRecord
 from motcua.dossiers.services import classify
 from motcua.feedback.enums import RatingLevel
 from motcua.feedback.selectors import rating_shares_by_unit
+from motcua.organisations.enums import OrganisationKind
 from motcua.organisations.models import Organisation
 from motcua.portal.models import Draft, DraftStatus
 from motcua.procedures.models import Fee, ProcedureCase, ProcedureVersion, TimeLimit
@@ -61,9 +64,108 @@ def procedure_page(version: ProcedureVersion) -> dict[str, Any]:
         "general_limits": [t for t in limits if t.case_id is None],
         "general_fees": [f for f in fees if f.case_id is None],
         "fields": list(version.fields.all()),
-        "receiving": list(version.receiving_organisations.all()),
+        "receiving": desk_choices(version)[0],
         "implementing": list(version.implementing_organisations.all()),
     }
+
+
+# --- where to submit ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeskChoice:
+    """One desk the applicant may submit to, as the wizard lists it."""
+
+    code: str
+    name: str
+    place: str  # the desk's address, else the commune (or province) it sits in
+    hours: str
+    search: str  # folded name and place, for the list's filter
+
+
+def _hours_text(unit: Organisation) -> str:
+    from motcua.calendar.models import DEFAULT_PERIODS
+
+    hours = getattr(unit, "working_hours", None)
+    periods: tuple[tuple[dt.time, dt.time], ...] = DEFAULT_PERIODS
+    if hours is not None:
+        periods = (
+            (hours.morning_start, hours.morning_end),
+            (hours.afternoon_start, hours.afternoon_end),
+        )
+
+    def hm(t: dt.time) -> str:
+        return f"{t.hour}:{t.minute:02d}"
+
+    return _("Monday to Friday, %(m1)s–%(m2)s and %(a1)s–%(a2)s") % {
+        "m1": hm(periods[0][0]),
+        "m2": hm(periods[0][1]),
+        "a1": hm(periods[1][0]),
+        "a2": hm(periods[1][1]),
+    }
+
+
+def _place_of(unit: Organisation, names: dict[int, Organisation]) -> str:
+    """The desk's address; without one, the commune and province it belongs to (from the
+    agency tree: "xã Quách Phẩm, tỉnh Cà Mau"), never an invented street."""
+    if unit.address:
+        return unit.address
+    places = []
+    for pk in reversed(unit.ancestors_ids()):
+        org = names.get(pk)
+        if org is not None and org.kind in (OrganisationKind.COMMUNE, OrganisationKind.PROVINCE):
+            places.append(_local_name(org.name))
+    return ", ".join(places)
+
+
+_GOVERNMENT_PREFIX = ("ủy ban nhân dân ", "uỷ ban nhân dân ")
+
+
+def _local_name(name: str) -> str:
+    """ "Ủy ban nhân dân xã Quách Phẩm" -> "xã Quách Phẩm"."""
+    lowered = name.casefold()
+    for prefix in _GOVERNMENT_PREFIX:
+        if lowered.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def desk_choices(version: ProcedureVersion, *, address: str = "") -> tuple[list[DeskChoice], str]:
+    """The desks that receive `version` today, in Vietnamese alphabetical order, and the code
+    of the one matching `address` (the applicant's: the desk of the commune named in it, the
+    longest name winning so "Tân Hưng Đông" beats "Tân Hưng"), or "" when none matches."""
+    today = timezone.localdate()
+    units = [
+        u
+        for u in version.receiving_organisations.select_related("working_hours")
+        if u.is_active_on(today)
+    ]
+    ancestors = {pk for u in units for pk in u.ancestors_ids()}
+    names = {o.pk: o for o in Organisation.objects.filter(pk__in=ancestors)}
+    choices = []
+    for unit in sorted(units, key=lambda u: vietnamese_sort_key(u.name)):
+        place = _place_of(unit, names)
+        choices.append(
+            DeskChoice(
+                code=unit.agency_code,
+                name=unit.name,
+                place=place,
+                hours=_hours_text(unit),
+                search=fold(f"{unit.name} {place}"),
+            )
+        )
+    folded = f" {fold(address)} "
+    best, best_length = "", 0
+    if folded.strip():
+        for unit in units:
+            for pk in unit.ancestors_ids():
+                org = names.get(pk)
+                if org is None or org.kind != OrganisationKind.COMMUNE:
+                    continue
+                local = fold(_local_name(org.name))
+                if local and f" {local} " in folded.replace(",", " ") and len(local) > best_length:
+                    best, best_length = unit.agency_code, len(local)
+    return choices, best
 
 
 # --- public tracking ---------------------------------------------------------------------------

@@ -136,6 +136,28 @@ def _read_csv(name: str) -> list[dict[str, str]]:
         return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
+# The steps every one-stop procedure follows (Decree 118/2025, DOMAIN §2-§3), shown on the
+# procedure page when the catalogue gives none of its own.
+ONLINE_STEPS = (
+    "Bước 1: Nộp hồ sơ trực tuyến trên Cổng dịch vụ công, hoặc trực tiếp hay qua dịch vụ bưu "
+    "chính công ích tại Bộ phận một cửa (Trung tâm Phục vụ hành chính công).\n"
+    "Bước 2: Cán bộ tiếp nhận kiểm tra hồ sơ: hồ sơ đủ thì tiếp nhận và hẹn ngày trả kết quả; "
+    "chưa đủ thì hướng dẫn bổ sung một lần đầy đủ.\n"
+    "Bước 3: Cơ quan có thẩm quyền thẩm định, lãnh đạo phê duyệt và ký kết quả.\n"
+    "Bước 4: Nhận kết quả tại Bộ phận một cửa, qua bưu chính hoặc bản điện tử trên Cổng dịch "
+    "vụ công; theo dõi tình trạng hồ sơ bằng mã hồ sơ."
+)
+COUNTER_STEPS = (
+    "Bước 1: Nộp hồ sơ trực tiếp hoặc qua dịch vụ bưu chính công ích tại Bộ phận một cửa "
+    "(Trung tâm Phục vụ hành chính công).\n"
+    "Bước 2: Cán bộ tiếp nhận kiểm tra hồ sơ: hồ sơ đủ thì tiếp nhận và hẹn ngày trả kết quả; "
+    "chưa đủ thì hướng dẫn bổ sung một lần đầy đủ.\n"
+    "Bước 3: Cơ quan có thẩm quyền thẩm định, lãnh đạo phê duyệt và ký kết quả.\n"
+    "Bước 4: Nhận kết quả tại Bộ phận một cửa hoặc qua bưu chính; theo dõi tình trạng hồ sơ "
+    "bằng mã hồ sơ."
+)
+
+
 def demo_specs(places: _Places | None = None) -> tuple[list[ProcedureSpec], dict[str, Any]]:
     """The demo procedures as specs, and notes on what could not be attached."""
     places = places or _places()
@@ -146,6 +168,7 @@ def demo_specs(places: _Places | None = None) -> tuple[list[ProcedureSpec], dict
     }
     missing: set[str] = set()
     specs = []
+    details = {row["code"]: row for row in _read_csv("procedure_details.csv")}
     for row in _read_csv("procedures.csv"):
         if not row["code"]:
             notes["skipped_without_code"] += 1
@@ -195,6 +218,8 @@ def demo_specs(places: _Places | None = None) -> tuple[list[ProcedureSpec], dict
             if part
         )
         organisation_target = row["field"] in ORGANISATION_TARGETS or "tổ chức" in row["name"]
+        online_level = ONLINE_LEVELS.get(row["online_level"], OnlineLevel.INFORMATION)
+        more = details.get(row["code"], {})
         specs.append(
             ProcedureSpec(
                 code=row["code"],
@@ -206,7 +231,12 @@ def demo_specs(places: _Places | None = None) -> tuple[list[ProcedureSpec], dict
                 target_groups=(
                     TargetGroup.ORGANISATION if organisation_target else TargetGroup.CITIZEN,
                 ),
-                online_level=ONLINE_LEVELS.get(row["online_level"], OnlineLevel.INFORMATION),
+                online_level=online_level,
+                result_name=more.get("result_name", ""),
+                legal_basis=more.get("legal_basis", ""),
+                conditions=more.get("conditions", ""),
+                steps=more.get("steps")
+                or (COUNTER_STEPS if online_level == OnlineLevel.INFORMATION else ONLINE_STEPS),
                 cutoff=CUTOFF if row["field"] in CUTOFF_FIELDS else None,
                 status=ProcedureStatus.ACTIVE,
                 cases=(CaseSpec(code=DEFAULT_CASE_CODE, is_default=True, papers=papers),),

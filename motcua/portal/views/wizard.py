@@ -148,21 +148,26 @@ def draft_delete(request: HttpRequest, draft_id: Any) -> HttpResponse:
 @_open_draft
 def draft_case(request: HttpRequest, draft: Draft) -> HttpResponse:
     version = services.draft_version(draft)
-    cases = [(c.code, c.name or c.code) for c in services.draft_cases(version)]
-    units = [(u.agency_code, u.name) for u in services._receiving_units(version)]
-    initial = {
-        "case": draft.case_code,
-        "receiving_unit": draft.receiving_unit.agency_code if draft.receiving_unit else "",
-    }
+    all_cases = services.draft_cases(version)
+    # A procedure with one case asks nothing about it (its case is chosen for the applicant).
+    cases = [(c.code, c.name or c.code) for c in all_cases] if len(all_cases) > 1 else []
+    applicant = draft.applicant if isinstance(draft.applicant, dict) else {}
+    desks, suggested = selectors.desk_choices(version, address=str(applicant.get("address") or ""))
+    units = [(d.code, d.name) for d in desks]
+    chosen = draft.receiving_unit.agency_code if draft.receiving_unit else suggested
+    initial = {"case": draft.case_code, "receiving_unit": chosen}
     form = CaseForm(request.POST or None, initial=initial, cases=cases, units=units)
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            case_code = form.cleaned_data.get("case") or ""
+            if not cases and len(all_cases) == 1:
+                case_code = all_cases[0].code
             try:
                 draft = services.draft_set_case(
                     draft=draft,
                     user=request.user,
-                    case_code=form.cleaned_data.get("case") or "",
+                    case_code=case_code,
                     unit_code=form.cleaned_data["receiving_unit"],
                 )
             except DomainError as exc:
@@ -170,11 +175,11 @@ def draft_case(request: HttpRequest, draft: Draft) -> HttpResponse:
             else:
                 return redirect(_step_url(draft, "applicant"))
         status = 422
-    return no_store(
-        render(
-            request, "portal/wizard_case.html", _context(draft, "case", form=form), status=status
-        )
+    selected = form["receiving_unit"].value() or chosen
+    context = _context(
+        draft, "case", form=form, desks=desks, selected_desk=selected, suggested_desk=suggested
     )
+    return no_store(render(request, "portal/wizard_case.html", context, status=status))
 
 
 # --- step 2: applicant -----------------------------------------------------------------------
