@@ -235,3 +235,48 @@ def test_a_correction_without_reason_or_with_bad_details_saves_nothing(
     assert Applicant.objects.get(pk=d.applicant_id).full_name == "Trần Thị Thật"
     assert not DossierEvent.objects.filter(action=EventKind.CORRECT_APPLICANT).exists()
     assert not AuditRecord.objects.filter(action="dossier_correct_applicant").exists()
+
+
+# --- the data migration -------------------------------------------------------------------
+
+
+def test_the_migration_gives_each_dossier_sharing_a_row_its_own_copy(world, unit_b):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("motcua.dossiers.migrations.0003_applicant_snapshots")
+    # given three dossiers sharing one row (as intakes wrote them before) and one on its own
+    desk_b, officer_b = unit_b
+    a1 = counter_at(world.desk, world.counter, name="Trần Thị Thật", address="Phường 5")
+    a2 = counter_at(world.desk, world.counter, name="Trần Thị Thật")
+    b1 = counter_at(desk_b, officer_b, name="Trần Thị Thật")
+    alone = online(world, name="Lê Văn Dân", address="Ấp 1", at=vn(2027, 3, 1, 9))
+    Dossier.objects.filter(pk__in=[a2.pk, b1.pk]).update(applicant=a1.applicant)
+    shared = Applicant.objects.get(pk=a1.applicant_id)
+    # when the migration runs (twice: the second run finds nothing to do)
+    assert migration.split_shared_applicants(apps, None) == 2
+    assert migration.split_shared_applicants(apps, None) == 0
+    # then the oldest dossier keeps the row, the others have copies of it, the lone one is as was
+    rows = {d.pk: d.applicant for d in Dossier.objects.select_related("applicant")}
+    assert rows[a1.pk].pk == shared.pk
+    assert len({rows[a1.pk].pk, rows[a2.pk].pk, rows[b1.pk].pk}) == 3
+    for pk in (a2.pk, b1.pk):
+        copy = rows[pk]
+        assert (copy.full_name, copy.id_number, copy.address, copy.user_id) == (
+            "Trần Thị Thật",
+            X,
+            "Phường 5",
+            None,
+        )
+        assert copy.full_name_folded == shared.full_name_folded
+        assert copy.created_at == shared.created_at
+    assert rows[alone.pk].pk == alone.applicant_id
+    # and a correction of one of them no longer reaches the others
+    dossier_correct_applicant(
+        dossier=Dossier.objects.get(pk=a2.pk),
+        actor=world.counter,
+        changes=corrected(Dossier.objects.get(pk=a2.pk), full_name="Trần Thị Thật Sửa"),
+        reason="Sai tên",
+    )
+    assert Dossier.objects.get(pk=a1.pk).applicant.full_name == "Trần Thị Thật"
