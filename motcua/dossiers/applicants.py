@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from motcua.core.audit import audit_record
@@ -53,6 +54,11 @@ def applicant_snapshot_create(*, data: ApplicantInput, submitter: Any) -> Applic
         setattr(applicant, attr, value)
     applicant.save()
     return applicant
+
+
+def applicant_field_label(name: str) -> str:
+    """The label of a snapshot field (for the timeline's "corrected" list)."""
+    return capfirst(str(getattr(Applicant._meta.get_field(name), "verbose_name", name)))
 
 
 def _snapshot_values(applicant: Applicant) -> dict[str, str]:
