@@ -51,6 +51,7 @@ def test_posting_a_correction_saves_it_and_shows_it_on_the_timeline(client, worl
     assert Dossier.objects.get(pk=dossier.pk).applicant.phone == "0901000001"
     html = client.get(response["Location"]).content.decode()
     assert 'data-event="correct_applicant"' in html and "Thiếu số điện thoại" in html
+    assert "<strong>correct_applicant</strong>" not in html  # named in words, not by its code
 
 
 def test_a_correction_without_reason_keeps_the_form_open_and_saves_nothing(client, world):
