@@ -280,3 +280,28 @@ def test_the_migration_gives_each_dossier_sharing_a_row_its_own_copy(world, unit
         reason="Sai tên",
     )
     assert Dossier.objects.get(pk=a1.pk).applicant.full_name == "Trần Thị Thật"
+
+
+def test_a_corrected_dossier_exports_and_imports_back_with_its_corrected_details(world):
+    import json
+
+    from django.db import transaction
+
+    from motcua.dossiers.importing import export_record, import_lines
+
+    # given a dossier whose applicant's name was corrected, exported, then gone
+    with transaction.atomic():
+        d = counter_at(world.desk, world.counter, name="Trần Thị Thât")
+        dossier_correct_applicant(
+            dossier=d,
+            actor=world.counter,
+            changes=corrected(d, full_name="Trần Thị Thật"),
+            reason="x",
+        )
+        record = export_record(Dossier.objects.get(pk=d.pk))
+        transaction.set_rollback(True)
+    # when it is imported (into another MotCua)
+    result = import_lines([json.dumps(record, ensure_ascii=False)], actor=world.admin)
+    # then it comes back with the corrected details
+    assert result.rejected == [] and result.imported == 1
+    assert Dossier.objects.get(code=record["code"]).applicant.full_name == "Trần Thị Thật"
