@@ -512,7 +512,7 @@ class ApplicantCorrectionIn(ApplicantIn):
 )
 def correct_dossier_applicant(request: HttpRequest, code: str) -> Any:
     """Correct the applicant details a dossier was filed with: a counter officer of the
-    receiving unit, while the dossier has not ended, with a reason (403 / 409 / 422 otherwise).
+    receiving unit, until processing has ended, with a reason (403 / 409 / 422 otherwise).
     Only this dossier changes; its timeline gets a `correct_applicant` event."""
     from motcua.dossiers.applicants import dossier_correct_applicant
 

@@ -71,7 +71,7 @@ def dossier_correct_applicant(
 ) -> Dossier:
     """Correct the applicant's details of one filed dossier (a typo seen at the desk).
 
-    Allowed to a counter officer of the receiving unit while the dossier has not ended
+    Allowed to a counter officer of the receiving unit until processing has ended
     (`policies.ensure_can_correct_applicant`); a reason is required. `changes` holds the whole
     corrected details (empty contact fields stay empty: a correction may remove a wrong phone
     number). Only this dossier's snapshot changes; the account the dossier is shown in (its

@@ -237,10 +237,11 @@ def actions_for_summary(user: Any, values: Mapping[str, Any]) -> list[str]:
 
 # --- correcting a filed dossier's applicant details (applicants.dossier_correct_applicant) ----
 
-# Once a dossier has ended (result delivered, refused, withdrawn, stopped) what was issued to
-# the applicant stands: its applicant details are no longer corrected.
+# Once processing has ended (DOMAIN §3: result ready or delivered, refused, withdrawn, stopped)
+# what was issued to the applicant stands: its applicant details are no longer corrected.
 APPLICANT_FINAL_STATUSES = frozenset(
     {
+        DossierStatus.RESULT_READY,
         DossierStatus.DELIVERED,
         DossierStatus.REFUSED,
         DossierStatus.WITHDRAWN,
@@ -268,6 +269,9 @@ def ensure_can_correct_applicant(user: Any, dossier: Dossier) -> None:
         )
     if dossier.status in APPLICANT_FINAL_STATUSES:
         raise Conflict(
-            _("This dossier has ended: its applicant's details can no longer be corrected."),
+            _(
+                "Processing of this dossier has ended: its applicant's details can no longer "
+                "be corrected."
+            ),
             code="dossier_ended",
         )

@@ -203,8 +203,11 @@ def test_anyone_but_the_receiving_desk_is_refused_and_nothing_is_saved(world, un
     assert not AuditRecord.objects.filter(action="dossier_correct_applicant").exists()
 
 
-def test_a_delivered_dossier_is_no_longer_corrected(world):
+@pytest.mark.parametrize("status", [S.RESULT_READY, S.DELIVERED])
+def test_a_dossier_whose_processing_ended_is_no_longer_corrected(world, status):
     d = delivered(world, counter_at(world.desk, world.counter, name="Trần Thị Thật"))
+    Dossier.objects.filter(pk=d.pk).update(status=status)  # the result issued, or delivered
+    d = Dossier.objects.get(pk=d.pk)
     assert not can_correct_applicant(world.counter, d)
     with pytest.raises(Conflict):
         dossier_correct_applicant(
