@@ -26,8 +26,9 @@ def applicant_get_by_id_number(id_number: str) -> Applicant | None:
     An ID number typed in online proves nothing, so the rows are preferred by how far their
     details can be trusted: first the desk's own rows (linked to no account: entered by an
     official who saw the papers), then rows of an account whose ID number was verified to be
-    this one; rows of unverified online accounts only when there is nothing else. The most
-    recent first within each group."""
+    this one; rows of unverified online accounts only when there is nothing else. Each dossier
+    has its own row (the details as filed), so the most recently filed one first within each
+    group."""
     id_number = (id_number or "").strip()
     if not id_number:
         return None
@@ -44,7 +45,7 @@ def applicant_get_by_id_number(id_number: str) -> Applicant | None:
     return (
         Applicant.objects.filter(id_number=id_number)
         .annotate(trust=trust)
-        .order_by("trust", "-updated_at", "-pk")
+        .order_by("trust", "-created_at", "-pk")
         .first()
     )
 

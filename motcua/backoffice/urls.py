@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from motcua.backoffice import signing_views, views
+from motcua.backoffice import applicant_views, signing_views, views
 
 app_name = "backoffice"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("dossiers/new/applicant/", views.intake_applicant, name="intake_applicant"),
     path("dossiers/<str:code>/", views.dossier_detail, name="dossier"),
     path("dossiers/<str:code>/actions/<slug:action>/", views.dossier_action, name="dossier_action"),
+    path(
+        "dossiers/<str:code>/applicant/",
+        applicant_views.dossier_applicant_correct,
+        name="dossier_applicant_correct",
+    ),
     path("dossiers/<str:code>/files/<int:pk>/", views.dossier_file, name="dossier_file"),
     path(
         "dossiers/<str:code>/signatures/",

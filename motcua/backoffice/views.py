@@ -45,7 +45,8 @@ from motcua.core.errors import DomainError, ValidationFailed
 from motcua.core.selectors import audit_object_types, audit_record_list
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers import services
-from motcua.dossiers.enums import Action, DeliveryMethod, DossierStatus, StepResult
+from motcua.dossiers.applicants import applicant_field_label
+from motcua.dossiers.enums import Action, DeliveryMethod, DossierStatus, EventKind, StepResult
 from motcua.dossiers.models import Applicant, Dossier, DossierEvent
 from motcua.organisations.models import Organisation
 from motcua.organisations.selectors import organisation_get_by_code
@@ -628,12 +629,15 @@ def _timeline(dossier: Dossier) -> list[TimelineEntry]:
             details.append(Detail(_("New appointment"), when, "time"))
         if data.get("paused_minutes"):
             details.append(Detail(_("Paused working minutes"), data["paused_minutes"]))
+        if event.action == EventKind.CORRECT_APPLICANT and data.get("fields"):
+            fields = [applicant_field_label(name) for name in data["fields"]]
+            details.append(Detail(_("Corrected"), fields, "list"))
         if event.action in (Action.RECEIVE, Action.SUPPLEMENT) and data.get("due_at"):
             details.append(Detail(_("Statutory due time"), _parse_time(data["due_at"]), "time"))
         entries.append(
             TimelineEntry(
                 event=event,
-                label=_label(Action, event.action),
+                label=_label(Action if event.action in Action.values else EventKind, event.action),
                 from_status=_label(S, event.from_status) if event.from_status else "",
                 to_status=_label(S, event.to_status) if event.to_status else "",
                 details=details,
@@ -664,7 +668,10 @@ def _render_dossier(
     failed_action: str = "",
     error: DomainError | None = None,
     status: int = 200,
+    correction: forms.Form | None = None,
 ) -> HttpResponse:
+    from motcua.backoffice.applicant_views import correction_form  # it imports this module
+
     panels = []
     for action in actions_for(request.user, dossier):
         form = failed if action == failed_action and failed is not None else None
@@ -681,6 +688,8 @@ def _render_dossier(
     summary: list[SummaryItem] = []
     if failed is not None:
         summary = _summary(failed, labels={0: _label(Action, failed_action)})
+    elif correction is not None:
+        summary = _summary(correction, labels={0: str(EventKind.CORRECT_APPLICANT.label)})
     elif error is not None:
         summary = [SummaryItem(str(error.message))]
     steps = list(selectors.dossier_steps(dossier))
@@ -700,6 +709,7 @@ def _render_dossier(
             dossier.appointment_at and dossier.appointment_at != dossier.due_at
         ),
         "signing": _signing(request.user, dossier),
+        "correction": correction or correction_form(request.user, dossier),
     }
     return render(request, "backoffice/dossier.html", context, status=status)
 

@@ -490,3 +490,41 @@ def act_on_dossier(request: HttpRequest, code: str, action: str) -> Any:
         case Action.WITHDRAW:
             dossier = services.dossier_withdraw(**common, reason=body.reason or body.note)
     return _json(summary_out(selectors.dossier_summary(dossier.code), request.user))
+
+
+class ApplicantCorrectionIn(ApplicantIn):
+    """The dossier's corrected applicant details (all of them) and why."""
+
+    reason: str = ""
+
+
+@router.post(
+    "/{code}/applicant",
+    response={
+        200: DossierOut,
+        400: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    operation_id="correct_dossier_applicant",
+)
+def correct_dossier_applicant(request: HttpRequest, code: str) -> Any:
+    """Correct the applicant details a dossier was filed with: a counter officer of the
+    receiving unit, until processing has ended, with a reason (403 / 409 / 422 otherwise).
+    Only this dossier changes; its timeline gets a `correct_applicant` event."""
+    from motcua.dossiers.applicants import dossier_correct_applicant
+
+    dossier = selectors.dossier_get_by_code(code)
+    data, _files = _payload(request)
+    body: ApplicantCorrectionIn = _validate(ApplicantCorrectionIn, data)
+    values = body.model_dump()
+    reason = values.pop("reason")
+    dossier_correct_applicant(
+        dossier=dossier,
+        actor=request.user,
+        changes=services.ApplicantInput(**values),
+        reason=reason,
+    )
+    return _json(summary_out(selectors.dossier_summary(dossier.code), request.user))

@@ -66,6 +66,12 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw")
 
 
+class EventKind(models.TextChoices):
+    """Timeline entries that are not lifecycle actions: no status change, no transition."""
+
+    CORRECT_APPLICANT = "correct_applicant", _("Correct the applicant's details")
+
+
 class ApplicantKind(models.TextChoices):
     INDIVIDUAL = "individual", _("Individual")
     ORGANISATION = "organisation", _("Organisation")

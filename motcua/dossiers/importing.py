@@ -119,7 +119,8 @@ def export_record(dossier: Dossier) -> dict[str, Any]:
             "note": e.note,
             "data": e.data,
         }
-        for e in dossier.events.order_by("at", "id")
+        # lifecycle actions only: a correction of the applicant's details is in "applicant"
+        for e in dossier.events.filter(action__in=Action.values).order_by("at", "id")
     ]
     return row
 

@@ -20,7 +20,8 @@ from motcua.dossiers.enums import (
 
 
 class Applicant(models.Model):
-    """Người nộp: found again by ID number at the next visit."""
+    """Người nộp: the applicant's details as filed with one dossier (a snapshot, one row per
+    dossier; see dossiers/applicants.py). A returning applicant is found again by ID number."""
 
     kind = models.CharField(
         _("applicant kind"),

@@ -233,3 +233,45 @@ def actions_for_summary(user: Any, values: Mapping[str, Any]) -> list[str]:
             current_step=current_step,
         ),
     )
+
+
+# --- correcting a filed dossier's applicant details (applicants.dossier_correct_applicant) ----
+
+# Once processing has ended (DOMAIN §3: result ready or delivered, refused, withdrawn, stopped)
+# what was issued to the applicant stands: its applicant details are no longer corrected.
+APPLICANT_FINAL_STATUSES = frozenset(
+    {
+        DossierStatus.RESULT_READY,
+        DossierStatus.DELIVERED,
+        DossierStatus.REFUSED,
+        DossierStatus.WITHDRAWN,
+        DossierStatus.STOPPED,
+    }
+)
+
+
+def can_correct_applicant(user: Any, dossier: Dossier) -> bool:
+    """A counter officer of the receiving unit (the desk that saw the papers), while the
+    dossier has not ended."""
+    return dossier.status not in APPLICANT_FINAL_STATUSES and policies.can_act_in(
+        user, dossier.receiving_unit, Role.COUNTER_OFFICER
+    )
+
+
+def ensure_can_correct_applicant(user: Any, dossier: Dossier) -> None:
+    from django.utils.translation import gettext as _
+
+    from motcua.core.errors import Conflict, PermissionDenied
+
+    if not policies.can_act_in(user, dossier.receiving_unit, Role.COUNTER_OFFICER):
+        raise PermissionDenied(
+            _("Only a counter officer of the receiving unit may correct the applicant's details.")
+        )
+    if dossier.status in APPLICANT_FINAL_STATUSES:
+        raise Conflict(
+            _(
+                "Processing of this dossier has ended: its applicant's details can no longer "
+                "be corrected."
+            ),
+            code="dossier_ended",
+        )

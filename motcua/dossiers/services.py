@@ -392,30 +392,13 @@ def _check_applicant(data: ApplicantInput) -> None:
 
 
 def _find_or_create_applicant(data: ApplicantInput, submitter: Any) -> Applicant:
-    """The applicant row a submission writes to. An ID number typed in proves nothing, so
-    each row belongs to one source and a submission only ever changes a row of its own:
+    """The dossier's own applicant row: a snapshot of the details as filed, never updated by a
+    later filing (`applicants.applicant_snapshot_create`; `submitter` is None for an official's
+    intake)."""
+    from motcua.dossiers.applicants import applicant_snapshot_create
 
-    - an online submission by citizen account U: the row linked to U with this ID number
-      (created if none); other rows with the same ID number are neither read nor changed;
-    - an intake by an official (counter, post, import): the most recent row with this ID
-      number linked to no account (created if none).
-
-    Several rows may share an ID number (Applicant.id_number is not unique)."""
     _check_applicant(data)
-    id_number = data.id_number.strip()
-    rows = Applicant.objects.filter(id_number=id_number)
-    rows = rows.filter(user=submitter) if submitter is not None else rows.filter(user__isnull=True)
-    applicant = rows.order_by("-updated_at", "-pk").first()
-    if applicant is None:
-        applicant = Applicant(id_number=id_number, user=submitter)
-    applicant.kind = data.kind
-    applicant.full_name = data.full_name.strip()
-    for attr in ("phone", "email", "address"):
-        value = getattr(data, attr).strip()
-        if value:
-            setattr(applicant, attr, value)
-    applicant.save()
-    return applicant
+    return applicant_snapshot_create(data=data, submitter=submitter)
 
 
 def verified_account_for(id_number: str) -> Any:

@@ -3,6 +3,8 @@ then those of an account whose ID number was verified, over what anyone typed in
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -63,3 +65,24 @@ def test_an_unverified_online_row_is_offered_only_when_there_is_nothing_else(wor
     found = applicant_get_by_id_number(X)
     assert found is not None and found.full_name == "Trần Văn Bình"
     assert applicant_get_by_id_number("") is None
+
+
+def test_the_most_recently_filed_details_are_offered_even_after_an_older_one_is_corrected(
+    world, time_machine
+):
+    # given two counter dossiers for X an hour apart, the older one corrected an hour later
+    from motcua.dossiers.applicants import dossier_correct_applicant
+
+    older = counter_intake(world, name="Võ Thị Sáu", id_number=X)
+    time_machine.shift(dt.timedelta(hours=1))
+    counter_intake(world, name="Võ Thị Sáu (mới)", id_number=X)
+    time_machine.shift(dt.timedelta(hours=1))
+    dossier_correct_applicant(
+        dossier=older,
+        actor=world.counter,
+        changes=ApplicantInput(full_name="Võ Thị Sáu (sửa)", id_number=X),
+        reason="Sai tên",
+    )
+    # when the counter officer looks X up, then the latest filing's details are offered
+    found = applicant_get_by_id_number(X)
+    assert found is not None and found.full_name == "Võ Thị Sáu (mới)"

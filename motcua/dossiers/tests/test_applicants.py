@@ -1,7 +1,8 @@
 """Who an applicant row and a dossier belong to: an ID number typed in proves nothing.
 
-An online submission by citizen U reads and writes only U's own applicant row; an official's
-intake uses the desk's rows (linked to no account); a counter or postal dossier is shown in a
+Each dossier has its own applicant row (the details as filed, see test_applicant_snapshots). An
+online submission by citizen U reads only U's earlier rows; an official's intake reads the
+desk's rows (linked to no account); a counter or postal dossier is shown in a
 citizen account only when that account's ID number has been verified to be the applicant's.
 """
 
@@ -71,11 +72,12 @@ def test_an_impostor_cannot_rename_or_take_over_someone_elses_applicant(world):
     assert Applicant.objects.filter(id_number=X).count() == 2
 
 
-def test_a_citizens_next_online_submission_updates_their_own_row(world):
+def test_a_citizens_next_online_submission_gets_its_own_row(world):
     first = online(world, world.citizen, name="Trần Thị Thật", phone="0901000001")
     second = online(world, world.citizen, name="Trần Thị Thật Mới", phone="")
-    assert second.applicant.pk == first.applicant.pk
-    second.applicant.refresh_from_db()
+    assert second.applicant.pk != first.applicant.pk
+    first.applicant.refresh_from_db()
+    assert first.applicant.full_name == "Trần Thị Thật"  # as filed
     assert second.applicant.full_name == "Trần Thị Thật Mới"
     assert second.applicant.phone == "0901000001"  # an empty field keeps what was known
 
@@ -100,14 +102,16 @@ def test_counter_intake_uses_the_desks_row_and_no_unverified_owner(world, client
     assert resp.status_code == 403
 
 
-def test_counter_intake_reuses_and_updates_the_latest_row_without_account(world):
+def test_counter_intake_reads_the_latest_row_without_account_and_writes_its_own(world):
     first = counter(world, name="Trần Thị Thật", phone="0901000001")
-    online(world, world.citizen, name="Người Khác")  # another source, another row
-    second = counter(world, name="Trần Thị Thật", phone="0901000002", channel=3)
-    assert second.applicant.pk == first.applicant.pk
-    second.applicant.refresh_from_db()
-    assert second.applicant.phone == "0901000002"
-    assert second.applicant.user is None
+    online(world, world.citizen, name="Người Khác", phone="0909999999")  # another source
+    second = counter(world, name="Trần Thị Thật", phone="", channel=3)
+    assert second.applicant.pk != first.applicant.pk
+    assert second.applicant.phone == "0901000001" and second.applicant.user is None
+    third = counter(world, name="Trần Thị Thật", phone="0901000002")
+    first.applicant.refresh_from_db()
+    assert first.applicant.phone == "0901000001"  # as filed
+    assert third.applicant.phone == "0901000002"
 
 
 def test_counter_dossier_belongs_to_the_account_verified_to_hold_the_id_number(world):

@@ -42,6 +42,25 @@ def test_the_dossier_page_has_the_timeline_without_internal_notes(citizen_client
     assert 'data-status="in_progress"' in page
 
 
+def test_a_correction_of_my_details_shows_on_my_timeline_with_its_reason(citizen_client, world):
+    from motcua.dossiers.applicants import dossier_correct_applicant
+
+    # given my received dossier, whose phone the desk corrects
+    d = dossier_received(world)
+    a = d.applicant
+    changes = services.ApplicantInput(
+        full_name=a.full_name, id_number=a.id_number, kind=a.kind, phone="0912000111"
+    )
+    dossier_correct_applicant(
+        dossier=d, actor=world.counter, changes=changes, reason="Số điện thoại ghi sai"
+    )
+    # when I open it, then the entry is named in words, with the reason
+    page = citizen_client.get(f"/my/dossiers/{d.code}/").content.decode()
+    assert 'data-event="correct_applicant"' in page and "Số điện thoại ghi sai" in page
+    assert "Correct the applicant&#x27;s details" in page or "Đính chính" in page
+    assert ">correct_applicant<" not in page
+
+
 def test_answering_a_supplement_request(citizen_client, world):
     # given
     d = dossier_received(world)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from motcua.core.errors import DomainError, ValidationFailed
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers import transitions
-from motcua.dossiers.enums import Action, ComponentKind, DeliveryMethod, DossierStatus
+from motcua.dossiers.enums import Action, ComponentKind, DeliveryMethod, DossierStatus, EventKind
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.selectors import dossier_events
 from motcua.feedback import policies as feedback_policies
@@ -44,6 +44,7 @@ APPLICANT_NOTES = {
     Action.EXTEND,
     Action.STOP,
     Action.WITHDRAW,
+    EventKind.CORRECT_APPLICANT,  # the reason for correcting their details
 }
 RESULT_VISIBLE = (S.DELIVERED,)
 
@@ -75,6 +76,8 @@ def _timeline(dossier: Dossier) -> list[Entry]:
                 event=event,
                 label=str(Action(event.action).label)
                 if event.action in Action.values
+                else str(EventKind(event.action).label)
+                if event.action in EventKind.values
                 else event.action,
                 status_label=str(S(event.to_status).label) if event.to_status in S.values else "",
                 note=event.note if event.action in APPLICANT_NOTES else "",
