@@ -67,6 +67,8 @@ class VerificationOut(Schema):
     verdict: str
     reason: str
     signatures: list[SignatureOut]
+    # Bytes after the end of the file's last revision: data glued on after signing.
+    appended_bytes: int = 0
 
 
 class DocumentStatusOut(Schema):

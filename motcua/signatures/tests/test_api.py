@@ -71,6 +71,26 @@ def test_verify_api_errors(client: Client):
     assert response.json()["verdict"] == "invalid"
 
 
+def test_verify_api_and_page_report_data_appended_after_signing(client: Client, released):
+    # given the released result with a ZIP archive glued after its last %%EOF
+    tampered = _bytes(released) + b"PK\x03\x04" + b"\x00" * 26 + b"evil.exe" + b"MZ" * 100
+    # when
+    response = client.post(
+        "/api/v1/signatures/verify",
+        {"file": SimpleUploadedFile("kq.pdf", tampered, content_type="application/pdf")},
+    )
+    page = client.post(
+        f"/signatures/v/{released.verification_code}/",
+        {"file": SimpleUploadedFile("kq.pdf", tampered, content_type="application/pdf")},
+    )
+    # then both say the file was modified after signing
+    body = response.json()
+    assert body["verdict"] == "invalid" and body["appended_bytes"] == 238
+    assert "238" in body["reason"]
+    html = page.content.decode()
+    assert "verdict-invalid" in html and body["reason"] in html
+
+
 def test_document_status_api(client: Client, released):
     response = client.get(f"/api/v1/signatures/documents/{released.verification_code}")
     assert response.status_code == 200
