@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -89,6 +91,23 @@ def test_verify_api_and_page_report_data_appended_after_signing(client: Client, 
     assert "238" in body["reason"]
     html = page.content.decode()
     assert "verdict-invalid" in html and body["reason"] in html
+
+
+def test_create_api_refuses_an_encrypted_pdf_with_422(client: Client, world):
+    from motcua.signatures.tests.test_uploads import _encrypted_pdf
+
+    w = world
+    response = client.post(
+        "/api/v1/signatures/documents",
+        {
+            "data": json.dumps({"dossier": w.dossier.code, "kind": "result"}),
+            "file": SimpleUploadedFile("kq.pdf", _encrypted_pdf(), content_type="application/pdf"),
+        },
+        headers=bearer(w.specialist),
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "not_a_pdf" and "file" in error["fields"]
 
 
 def test_document_status_api(client: Client, released):
