@@ -89,8 +89,9 @@ class VerificationReport:
     verdict: str
     reason: str
     signatures: list[SignatureReport]
-    # Bytes after the end of the file's last revision (its final %%EOF), not whitespace:
-    # no signature covers them and no PDF reader is meant to see them.
+    # Bytes after the end of the file's last revision (its final %%EOF), or inside a revision
+    # after the last signature but outside its objects, whitespace aside: no signature covers
+    # them and no PDF reader is meant to see them (a ZIP glued to the file, say).
     appended_bytes: int = 0
 
     def as_dict(self) -> dict[str, Any]:
@@ -386,6 +387,55 @@ def appended_bytes(data: bytes, reader: PdfFileReader) -> int:
     return len(tail) if tail.strip(_PDF_WHITESPACE) else 0
 
 
+def unexplained_bytes(data: bytes, reader: PdfFileReader, *, after_revision: int) -> int:
+    """Bytes inside the revisions after `after_revision` (the last signed one) that are not
+    part of an object the revision declares, its cross-reference section or whitespace.
+
+    A forger can glue data after a signed file and then add an empty revision (a
+    cross-reference table with no entries) so that the data sits inside the file rather than
+    after its end: pyHanko's difference analysis sees no change, since no object changed."""
+    xrefs = reader.xrefs
+    total = 0
+    for revision in range(after_revision + 1, xrefs.total_revisions):
+        start = _revision_end(data, reader, revision - 1)
+        info = xrefs.get_xref_container_info(revision)
+        stop = min(info.declared_startxref, info.start_location)  # at the "xref" keyword
+        section = xrefs.get_xref_data(revision)
+        offsets = sorted(
+            offset for _generation, offset in section.standard_xrefs.values() if start <= offset
+        )
+        cursor = start
+        for offset in (o for o in offsets if o < stop):
+            total += len(data[cursor:offset].strip(_PDF_WHITESPACE)) if offset > cursor else 0
+            cursor = max(cursor, _object_end(data, offset, stop))
+        if stop > cursor:
+            total += len(data[cursor:stop].strip(_PDF_WHITESPACE))
+    return total
+
+
+def _revision_end(data: bytes, reader: PdfFileReader, revision: int) -> int:
+    """Where revision `revision` ends: after the first %%EOF following its cross-reference
+    section, and the end-of-line after it."""
+    info = reader.xrefs.get_xref_container_info(revision)
+    eof = data.find(b"%%EOF", max(info.start_location, info.end_location))
+    if eof < 0:
+        return len(data)
+    end = eof + len(b"%%EOF")
+    eol = data[end : end + 2]
+    return end + len(eol) - len(eol.lstrip(b"\r\n"))
+
+
+def _object_end(data: bytes, offset: int, stop: int) -> int:
+    """The end of the object at `offset` ("endobj", after "endstream" for a stream)."""
+    end = data.find(b"endobj", offset, stop)
+    stream = data.find(b"stream", offset, end if end >= 0 else stop)
+    if stream >= 0:
+        after = data.find(b"endstream", stream, stop)
+        if after >= 0:
+            end = data.find(b"endobj", after, stop)
+    return end + len(b"endobj") if end >= 0 else stop
+
+
 def _readable_prefix(
     data: bytes,
 ) -> tuple[PdfFileReader, list[EmbeddedPdfSignature], list[SignatureReport]] | None:
@@ -434,6 +484,10 @@ def verify_pdf(data: bytes) -> VerificationReport:
         data = data[: len(data) - cut]
     try:
         appended = appended_bytes(data, reader) + cut
+        if embedded:
+            appended += unexplained_bytes(
+                data, reader, after_revision=max(emb.signed_revision for emb in embedded)
+            )
     except Exception:  # an xref layout pyHanko read but we cannot place: count the file damaged
         logger.info("cannot find the end of the last revision", exc_info=True)
         return VerificationReport(
@@ -493,9 +547,9 @@ def _judge(reports: list[SignatureReport], *, appended: int = 0) -> Verification
             Verdict.INVALID,
             ngettext(
                 "The file was modified after signing: %(count)s byte of data not covered by any "
-                "signature was appended after its end.",
+                "signature was added to it.",
                 "The file was modified after signing: %(count)s bytes of data not covered by "
-                "any signature were appended after its end.",
+                "any signature were added to it.",
                 appended,
             )
             % {"count": appended},

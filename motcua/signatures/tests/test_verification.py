@@ -152,6 +152,43 @@ def test_bytes_appended_after_the_last_signature_are_reported(both_signed, tail)
     assert report.as_dict()["appended_bytes"] == report.appended_bytes
 
 
+def _empty_revision(pdf: bytes) -> bytes:
+    """An incremental update that changes nothing: a cross-reference table with no entries."""
+    prev = _last_startxref(pdf)
+    size = int(re.findall(rb"/Size\s+(\d+)", pdf)[-1])
+    root = re.findall(rb"/Root\s+(\d+\s+\d+\s+R)", pdf)[-1]
+    start = len(pdf)
+    return pdf + (
+        b"xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size %d /Root %s /Prev %d >>\n"
+        b"startxref\n%d\n%%%%EOF\n" % (size, root, prev, start)
+    )
+
+
+def test_data_hidden_inside_an_empty_revision_after_signing_is_reported(both_signed):
+    # given a ZIP glued after the signed file, then an empty revision so that it sits inside
+    # the file rather than after its end (pyHanko sees a revision that changes nothing)
+    zip_data = _zip_bytes(5000)
+    changed = _empty_revision(both_signed + zip_data + b"\n")
+    # when
+    report = verify_pdf(changed)
+    # then
+    assert report.verdict == "invalid"
+    assert len(zip_data) - 16 <= report.appended_bytes <= len(zip_data)  # whitespace aside
+    assert all(s.modified_after for s in report.signatures)
+
+
+def test_an_empty_revision_alone_adds_no_data(both_signed):
+    report = verify_pdf(_empty_revision(both_signed))
+    assert report.appended_bytes == 0 and report.verdict == "valid"
+
+
+def test_a_real_incremental_update_is_not_counted_as_data(both_signed):
+    # a page added after signing is a change (reported as such), not unexplained bytes
+    report = verify_pdf(append_blank_page(both_signed))
+    assert report.appended_bytes == 0
+    assert report.verdict == "invalid" and all(s.modified_after for s in report.signatures)
+
+
 def test_trailing_whitespace_after_the_last_signature_is_not_data(both_signed):
     report = verify_pdf(both_signed + b"\r\n  \n\x00")
     assert report.verdict == "valid" and report.appended_bytes == 0
