@@ -45,6 +45,8 @@ DANGEROUS_ACTIONS = frozenset(
         "/Movie",
     }
 )
+# Links that only open a web page, a mail or a phone call.
+SAFE_URI_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 # Annotations that play or carry content.
 DANGEROUS_ANNOTATIONS = frozenset(
     {"/RichMedia", "/Screen", "/Movie", "/Sound", "/FileAttachment", "/3D"}
@@ -235,7 +237,14 @@ class _Cleaner:
     def _is_dangerous_action(value: Any) -> bool:
         from pypdf.generic import DictionaryObject
 
-        return isinstance(value, DictionaryObject) and str(value.get("/S")) in DANGEROUS_ACTIONS
+        if not isinstance(value, DictionaryObject):
+            return False
+        kind = str(value.get("/S"))
+        if kind == "/URI":  # a link is fine, a "javascript:" or "file:" one is not
+            uri = value.get("/URI")
+            uri = uri.get_object() if uri is not None else ""
+            return not str(uri).strip().lower().startswith(SAFE_URI_SCHEMES)
+        return kind in DANGEROUS_ACTIONS
 
     def _filter_annotations(self, annotations: Any) -> None:
         from pypdf.generic import DictionaryObject, NameObject

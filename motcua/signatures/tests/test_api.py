@@ -110,6 +110,22 @@ def test_create_api_refuses_an_encrypted_pdf_with_422(client: Client, world):
     assert error["code"] == "not_a_pdf" and "file" in error["fields"]
 
 
+def test_create_api_says_what_was_removed_from_an_upload(client: Client, world):
+    from motcua.signatures.tests.test_uploads import _active_pdf
+
+    w = world
+    response = client.post(
+        "/api/v1/signatures/documents",
+        {
+            "data": json.dumps({"dossier": w.dossier.code, "kind": "result"}),
+            "file": SimpleUploadedFile("kq.pdf", _active_pdf(), content_type="application/pdf"),
+        },
+        headers=bearer(w.specialist),
+    )
+    assert response.status_code == 201
+    assert response.json()["removed_content"]["Launch action"] == 1
+
+
 def test_document_status_api(client: Client, released):
     response = client.get(f"/api/v1/signatures/documents/{released.verification_code}")
     assert response.status_code == 200

@@ -32,7 +32,7 @@ def _active_pdf() -> bytes:
             b"/EmbeddedFiles << /Names [(x.exe) 6 0 R] >> >> "
             b"/AcroForm << /Fields [] /XFA 7 0 R >> /NeedsRendering true"
         ),
-        page_extra=b"/AA << /O 5 0 R >> /Annots [8 0 R 9 0 R 10 0 R]",
+        page_extra=b"/AA << /O 5 0 R >> /Annots [8 0 R 9 0 R 10 0 R 12 0 R]",
         more=(
             JS_ACTION,
             b"<< /Type /Filespec /F (x.exe) /EF << /F 11 0 R >> >>",
@@ -42,6 +42,8 @@ def _active_pdf() -> bytes:
             b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI (https://a.vn) >> "
             b">>",
             b"<< /Type /EmbeddedFile /Length 16 >>\nstream\nMZ-EXECUTABLE-00\nendstream",
+            b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] "
+            b"/A << /S /URI /URI (javascript:steal\\(\\)) >> >>",
         ),
     )
 
@@ -74,7 +76,16 @@ def test_active_content_is_removed_and_listed():
     result = sanitising.pdf_sanitise(_active_pdf())
     # then none of it is left in the file, not even as an unreferenced object
     data = result.data
-    for marker in (b"/JavaScript", b"app.alert", b"/OpenAction", b"/AA", b"/Launch", b"cmd.exe"):
+    for marker in (
+        b"/JavaScript",
+        b"app.alert",
+        b"/OpenAction",
+        b"/AA",
+        b"/Launch",
+        b"cmd.exe",
+        b"javascript:",
+        b"steal",
+    ):
         assert marker not in data, marker
     for marker in (b"/EmbeddedFiles", b"MZ-EXECUTABLE", b"/XFA", b"XFA-FORM", b"/RichMedia"):
         assert marker not in data, marker
@@ -87,6 +98,7 @@ def test_active_content_is_removed_and_listed():
         "XFA form (/XFA)",
         "Launch action",
         "RichMedia annotation",
+        "URI action",
     }
     assert signing.page_count(signing.reader_for(data)) == 1
 

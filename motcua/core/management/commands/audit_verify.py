@@ -52,6 +52,11 @@ class Command(BaseCommand):
                 f"BROKEN at record #{result.broken_seq}: {result.reason} "
                 f"({result.checked} records before it are intact)"
             )
+            if result.broken_seq == 1 and result.reason == "content does not match its hash":
+                self.stdout.write(
+                    "  (every record failing from #1 on is also what a MOTCUA_AUDIT_KEY other "
+                    "than the one the trail was sealed with looks like)"
+                )
         if overdue:
             minutes = audit_seal_grace().total_seconds() / 60
             self.stdout.write(
