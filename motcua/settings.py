@@ -279,6 +279,14 @@ MOTCUA_DRAFT_RETENTION_DAYS = int(os.environ.get("MOTCUA_DRAFT_RETENTION_DAYS", 
 MOTCUA_UPLOAD_MAX_BYTES = int(os.environ.get("MOTCUA_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- Audit trail (docs/architecture.md "Audit trail") ---------------------------------------
+# The key of the audit chain's HMAC. Keep it outside the database and its backups: whoever can
+# write to the database must not be able to re-seal an edited record. Unset (development,
+# tests): derived from SECRET_KEY; `check --deploy` warns (core.W001).
+MOTCUA_AUDIT_KEY = os.environ.get("MOTCUA_AUDIT_KEY", "")
+# `audit_verify` reports records still waiting for their seal after this many seconds.
+MOTCUA_AUDIT_SEAL_GRACE_SECONDS = int(os.environ.get("MOTCUA_AUDIT_SEAL_GRACE_SECONDS", "300"))
+
 # --- Citizen portal -------------------------------------------------------------------------
 # Base of the public tracking links printed as QR codes (receipt, confirmation page).
 MOTCUA_PUBLIC_BASE_URL = os.environ.get("MOTCUA_PUBLIC_BASE_URL", "")

@@ -263,6 +263,14 @@ def signed_document_new(request: HttpRequest, code: str, kind: str) -> HttpRespo
         _("%(kind)s prepared: it can now be signed (verification code %(code)s).")
         % {"kind": document.get_kind_display(), "code": document.verification_code},
     )
+    if getattr(document, "removed_content", None):
+        messages.warning(
+            request,
+            _(
+                "Scripts, embedded files or other active content were removed from the uploaded "
+                "PDF file. Open it and check that it still reads as intended before signing."
+            ),
+        )
     return _back(dossier)
 
 

@@ -5,3 +5,10 @@ class CoreConfig(AppConfig):
     name = "motcua.core"
     label = "core"
     verbose_name = "MotCua core"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from motcua.core.checks import audit_key_check
+
+        checks.register(audit_key_check, checks.Tags.security, deploy=True)

@@ -4,6 +4,12 @@ Services call `audit_record(...)` for domain actions; models registered with `au
 are recorded automatically on every create, update and delete (that is how Django admin edits
 are caught). The actor and interface come from `audit_context`, set by the web middleware, the
 API authentication, management commands and background tasks.
+
+Records are chained with an HMAC-SHA256 keyed by `audit_key()` (MOTCUA_AUDIT_KEY, kept outside
+the database): whoever can write to the database can edit a record, but cannot compute the
+links that would hide the edit. Records sealed before the chain was keyed (HashVersion.SHA256)
+are re-sealed by migration 0004 when their chain is intact; `audit_verify_chain` reports any
+left.
 """
 
 from __future__ import annotations
@@ -13,19 +19,28 @@ import contextvars
 import datetime as dt
 import decimal
 import hashlib
+import hmac
 import json
+import logging
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
-from motcua.core.audit_models import AuditChainHead, AuditRecord, Interface
+from motcua.core.audit_models import AuditChainHead, AuditRecord, HashVersion, Interface
+
+logger = logging.getLogger(__name__)
 
 GENESIS_HASH = "0" * 64
+HASH_VERSION = HashVersion.HMAC_SHA256  # what new records are sealed with
+# The development key is derived from SECRET_KEY under its own label, so that it is not the
+# SECRET_KEY itself (which signs sessions and tokens).
+_DEV_KEY_LABEL = b"motcua.core.audit.chain-key.v1"
 
 
 @dataclass(frozen=True)
@@ -94,7 +109,17 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def audit_key() -> bytes:
+    """The chain's HMAC key: MOTCUA_AUDIT_KEY, else (development, tests) one derived from
+    SECRET_KEY; `check --deploy` warns when MOTCUA_AUDIT_KEY is unset (core.W001)."""
+    key = str(getattr(settings, "MOTCUA_AUDIT_KEY", "") or "")
+    if key:
+        return key.encode()
+    return hmac.new(str(settings.SECRET_KEY).encode(), _DEV_KEY_LABEL, hashlib.sha256).digest()
+
+
 def _canonical(record: AuditRecord) -> bytes:
+    """Version 1's payload (the fields chained before keying)."""
     payload = {
         "seq": record.seq,
         "occurred_at": record.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
@@ -112,8 +137,24 @@ def _canonical(record: AuditRecord) -> bytes:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def compute_hash(record: AuditRecord) -> str:
-    return hashlib.sha256(_canonical(record)).hexdigest()
+def _canonical_v2(record: AuditRecord) -> bytes:
+    payload = json.loads(_canonical(record))
+    payload["recorded_at"] = record.recorded_at.astimezone(dt.UTC).isoformat(
+        timespec="microseconds"
+    )
+    payload["hash_version"] = int(HashVersion.HMAC_SHA256)
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def compute_hash(record: AuditRecord, *, version: int | None = None) -> str:
+    """The record's link: its `hash_version`'s (or `version`'s) digest of its content and the
+    previous record's hash."""
+    version = int(version if version is not None else record.hash_version)
+    if version == HashVersion.SHA256:
+        return hashlib.sha256(_canonical(record)).hexdigest()
+    if version == HashVersion.HMAC_SHA256:
+        return hmac.new(audit_key(), _canonical_v2(record), hashlib.sha256).hexdigest()
+    raise ValueError(f"unknown audit hash version {version}")
 
 
 def _object_type(obj: Any) -> str:
@@ -194,10 +235,11 @@ def audit_seal_pending(*, batch: int = 2000) -> int:
             for record in rows:
                 record.seq = head.last_seq + 1
                 record.prev_hash = head.last_hash
+                record.hash_version = HASH_VERSION
                 record.hash = compute_hash(record)
                 head.last_seq = record.seq
                 head.last_hash = record.hash
-            AuditRecord.objects.bulk_update(rows, ["seq", "prev_hash", "hash"])
+            AuditRecord.objects.bulk_update(rows, ["seq", "prev_hash", "hash", "hash_version"])
             head.save(update_fields=["last_seq", "last_hash"])
         sealed += len(rows)
 
@@ -214,11 +256,25 @@ def audit_pending_count() -> int:
     return AuditRecord.objects.filter(seq__isnull=True).count()
 
 
+def audit_seal_grace() -> dt.timedelta:
+    return dt.timedelta(seconds=int(getattr(settings, "MOTCUA_AUDIT_SEAL_GRACE_SECONDS", 300)))
+
+
+def audit_unsealed_overdue(*, now: dt.datetime | None = None) -> models.QuerySet[AuditRecord]:
+    """Records written longer than MOTCUA_AUDIT_SEAL_GRACE_SECONDS ago and still unsealed.
+
+    Until it is sealed a record can be changed or deleted without a trace, so one waiting for
+    long means the sealing task is not running (or someone keeps it from running)."""
+    cutoff = (now or timezone.now()) - audit_seal_grace()
+    return AuditRecord.objects.filter(seq__isnull=True, recorded_at__lt=cutoff).order_by("id")
+
+
 def audit_verify_chain(*, on_progress: Callable[[int], None] | None = None) -> VerifyResult:
     """Walk the sealed chain in order; report the first record whose link does not hold."""
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
+    unkeyed: int | None = None
     qs = AuditRecord.objects.filter(seq__isnull=False).order_by("seq")
     for record in qs.iterator(chunk_size=2000):
         if record.seq != expected_seq:
@@ -229,9 +285,15 @@ def audit_verify_chain(*, on_progress: Callable[[int], None] | None = None) -> V
             return VerifyResult(
                 False, checked, record.seq, "previous-hash link does not match the record before"
             )
-        if compute_hash(record) != record.hash:
+        if record.hash_version not in HashVersion.values or not hmac.compare_digest(
+            compute_hash(record), record.hash or ""
+        ):
             return VerifyResult(False, checked, record.seq, "content does not match its hash")
-        expected_prev = record.hash
+        if record.hash_version != HASH_VERSION and unkeyed is None:
+            # Its link holds, but anyone who can write to the database could have made it:
+            # reported once the walk finds no earlier-breaking link further on.
+            unkeyed = record.seq
+        expected_prev = record.hash or ""
         expected_seq += 1
         checked += 1
         if on_progress and checked % 10000 == 0:
@@ -244,7 +306,72 @@ def audit_verify_chain(*, on_progress: Callable[[int], None] | None = None) -> V
             checked + 1,
             f"the chain head names record #{head.last_seq}, but the trail ends at #{checked}",
         )
+    if unkeyed is not None:
+        return VerifyResult(
+            False,
+            unkeyed - 1,
+            unkeyed,
+            "sealed with the unkeyed SHA-256 of version 1, which anyone who can write to the "
+            "database can recompute (left unkeyed by migration 0004, or forged since)",
+        )
     return VerifyResult(True, checked)
+
+
+def audit_reseal_legacy(
+    *, record_model: Any = AuditRecord, head_model: Any = AuditChainHead, batch: int = 2000
+) -> int:
+    """Re-seal a chain sealed before keying (HashVersion.SHA256) with the key; returns how many
+    records were re-sealed. Run once, by migration 0004, before any keyed record exists.
+
+    Only a legacy chain that verifies intact end to end (every link, the head) is re-sealed:
+    a broken one is left as it is, so that `audit_verify` keeps reporting where it breaks
+    instead of the upgrade blessing an edit. The models are parameters for the migration's
+    historical models."""
+    sealed = record_model.objects.filter(seq__isnull=False)
+    if not sealed.filter(hash_version=HashVersion.SHA256).exists():
+        return 0
+
+    def batches() -> Iterator[list[Any]]:
+        last = 0
+        while True:
+            rows = list(sealed.filter(seq__gt=last).order_by("seq")[:batch])
+            if not rows:
+                return
+            yield rows
+            last = rows[-1].seq
+
+    expected_prev, expected_seq = GENESIS_HASH, 1
+    for rows in batches():
+        for record in rows:
+            intact = (
+                record.seq == expected_seq
+                and record.prev_hash == expected_prev
+                and record.hash_version == HashVersion.SHA256
+                and compute_hash(record, version=HashVersion.SHA256) == record.hash
+            )
+            if not intact:
+                logger.warning(
+                    "audit trail: the unkeyed chain is broken at record #%s; left unkeyed",
+                    expected_seq,
+                )
+                return 0
+            expected_prev, expected_seq = record.hash, expected_seq + 1
+    head = head_model.objects.filter(id=1).first()
+    if head is None or head.last_seq != expected_seq - 1 or head.last_hash != expected_prev:
+        logger.warning("audit trail: the chain head does not match the unkeyed chain; left")
+        return 0
+    previous, count = GENESIS_HASH, 0
+    for rows in batches():
+        for record in rows:
+            record.prev_hash = previous
+            record.hash_version = HASH_VERSION
+            record.hash = compute_hash(record)
+            previous = record.hash
+        record_model.objects.bulk_update(rows, ["prev_hash", "hash", "hash_version"])
+        count += len(rows)
+    head.last_hash = previous
+    head.save(update_fields=["last_hash"])
+    return count
 
 
 # --- Automatic recording of registered models ----------------------------------------------

@@ -5,7 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class HashVersion(models.IntegerChoices):
+    """How a record's `hash` is computed (core/audit.py). Stored values never change."""
+
+    # Plain SHA-256: anyone who can write to the database can recompute it. Sealed before the
+    # chain was keyed; migration 0004 re-seals an intact legacy chain with the key.
+    SHA256 = 1, "sha256"
+    # HMAC-SHA256 with MOTCUA_AUDIT_KEY, a key kept outside the database.
+    HMAC_SHA256 = 2, "hmac-sha256"
 
 
 class Interface(models.TextChoices):
@@ -36,6 +47,12 @@ class AuditRecord(models.Model):
     note = models.TextField(_("note"), blank=True)
     prev_hash = models.CharField(max_length=64, blank=True, default="")
     hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    hash_version = models.PositiveSmallIntegerField(
+        choices=HashVersion.choices, default=HashVersion.HMAC_SHA256
+    )
+    # When the record was written (occurred_at may be an earlier, explicit time): how long it
+    # has been waiting for its seal.
+    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-id"]

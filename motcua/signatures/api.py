@@ -67,6 +67,8 @@ class VerificationOut(Schema):
     verdict: str
     reason: str
     signatures: list[SignatureOut]
+    # Bytes after the end of the file's last revision: data glued on after signing.
+    appended_bytes: int = 0
 
 
 class DocumentStatusOut(Schema):
@@ -193,6 +195,9 @@ class SignedDocumentOut(Schema):
     person_signed_at: dt.datetime | None
     org_signed_at: dt.datetime | None
     released_at: dt.datetime | None
+    # On creation from an uploaded PDF: the active content removed from it, and how often
+    # (JavaScript, embedded files, …; docs/signatures.md "Uploaded PDFs").
+    removed_content: dict[str, int] = {}
 
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -215,6 +220,7 @@ def _document_out(document: SignedDocument) -> dict[str, Any]:
         "person_signed_at": _local(document.person_signed_at),
         "org_signed_at": _local(document.org_signed_at),
         "released_at": _local(document.released_at),
+        "removed_content": getattr(document, "removed_content", None) or {},
     }
 
 

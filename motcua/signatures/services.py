@@ -17,6 +17,7 @@ on_commit. `signing_credential_register` records where an official's or organisa
 from __future__ import annotations
 
 import hashlib
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -34,7 +35,7 @@ from motcua.dossiers.enums import DossierStatus
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.printing.forms import public_base_url
 from motcua.organisations.models import Organisation
-from motcua.signatures import config, images, policies, signing, transitions
+from motcua.signatures import config, images, policies, sanitising, signing, transitions
 from motcua.signatures.backends import SignerBackend, backend_for_credential
 from motcua.signatures.enums import BackendKind, DocumentAction, DocumentKind, DocumentState
 from motcua.signatures.models import DocumentRevision, SignedDocument, SigningCredential
@@ -49,6 +50,8 @@ CLOSED_DOSSIER = frozenset({DossierStatus.REFUSED, DossierStatus.WITHDRAWN, Doss
 
 S = DocumentState
 A = DocumentAction
+
+logger = logging.getLogger(__name__)
 
 
 def public_verification_url(code: str) -> str:
@@ -66,7 +69,9 @@ def public_verification_url(code: str) -> str:
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _pdf_bytes(pdf: Any, field: str = "file") -> bytes:
+def _pdf_bytes(pdf: Any, field: str = "file") -> sanitising.Sanitised:
+    """The uploaded PDF, read, within the size limit, sanitised (no active content, readable
+    by pyHanko: see signatures/sanitising.py) or refused with a message for the user."""
     limit = int(getattr(settings, "MOTCUA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
     if isinstance(pdf, bytes | bytearray):
         data = bytes(pdf)
@@ -84,14 +89,27 @@ def _pdf_bytes(pdf: Any, field: str = "file") -> bytes:
             _("The file is too large."), code="file_too_large", fields={field: _("too large")}
         )
     try:
-        signing.reader_for(data)
+        return sanitising.pdf_sanitise(data)
     except signing.PdfInputError as exc:
         raise ValidationFailed(
             _("The file is not a PDF document that can be signed."),
             code="not_a_pdf",
             fields={field: str(exc)},
         ) from exc
-    return data
+
+
+def _unsignable(exc: Exception) -> ValidationFailed:
+    """A valid PDF that pyHanko cannot handle: refused (422), the document left as it was."""
+    logger.warning("a PDF could not be processed for signing", exc_info=exc)
+    detail = str(exc) if isinstance(exc, signing.PdfInputError) else ""
+    return ValidationFailed(
+        _(
+            "This PDF file cannot be signed: its structure is not supported. Save it again as "
+            "PDF (for example with “Print to PDF”) and prepare the document again."
+        ),
+        code="pdf_cannot_be_signed",
+        fields={"file": detail or _("structure not supported")},
+    )
 
 
 def _sha256(data: bytes) -> str:
@@ -362,7 +380,7 @@ def signed_document_create(
         raise Conflict(_("This dossier was closed without a result."), code="dossier_closed")
     if signer is None and kind != DocumentKind.ATTACHMENT:
         signer = _default_signer(organisation, actor)
-    data = _initial_pdf(
+    data, sanitised = _initial_pdf(
         kind=kind,
         dossier=dossier,
         organisation=organisation,
@@ -386,12 +404,27 @@ def signed_document_create(
         created_by=_user_or_none(actor),
     )
     url = public_verification_url(document.verification_code)
-    data = signing.verification_qr_add(data, url=url, caption=QR_CAPTION.format(url=url))
+    try:
+        data = signing.verification_qr_add(data, url=url, caption=QR_CAPTION.format(url=url))
+    except signing.PDF_FAILURES as exc:
+        raise _unsignable(exc) from exc
     document.sha256 = _sha256(data)
     document.save()
     _revision_add(document, data, state=S.DRAFT, actor=actor)
     document.save(update_fields=["file", "sha256", "updated_at"])
-    _audit("create", document, actor, "", kind=kind, dossier=dossier.code if dossier else None)
+    extra: dict[str, Any] = {}
+    if sanitised is not None:
+        # What the upload lost before it entered the flow (the file as uploaded is not kept).
+        extra["upload"] = {
+            "sha256": _sha256(sanitised.original),
+            "removed": sanitised.removed,
+            "repaired": sanitised.repaired,
+        }
+    _audit(
+        "create", document, actor, "", kind=kind, dossier=dossier.code if dossier else None, **extra
+    )
+    # For the interface's message (not stored: the audit record keeps it).
+    document.removed_content = sanitised.removed if sanitised is not None else {}  # type: ignore[attr-defined]
     return document
 
 
@@ -406,9 +439,34 @@ def _initial_pdf(
     number_notation: str,
     paragraphs: list[str] | None,
     signer: Any,
-) -> bytes:
+) -> tuple[bytes, sanitising.Sanitised | None]:
+    """The PDF to sign, and for an upload what sanitising it did."""
     if pdf is not None:
-        return _pdf_bytes(pdf)
+        sanitised = _pdf_bytes(pdf)
+        return sanitised.data, sanitised
+    return _rendered_pdf(
+        kind=kind,
+        dossier=dossier,
+        organisation=organisation,
+        form=form,
+        title=title,
+        number_notation=number_notation,
+        paragraphs=paragraphs,
+        signer=signer,
+    ), None
+
+
+def _rendered_pdf(
+    *,
+    kind: str,
+    dossier: Dossier | None,
+    organisation: Organisation,
+    form: str,
+    title: str,
+    number_notation: str,
+    paragraphs: list[str] | None,
+    signer: Any,
+) -> bytes:
     if kind == DocumentKind.RESULT:
         from motcua.signatures.rendering import render_result_pdf
 
@@ -462,20 +520,23 @@ def document_sign_personal(
         name = _display_name(actor)
         data = _read(document)
         image = _image(credential) or images.signature_png(name)
-        box = signing.person_box(data, signer_name=name)
-        appearance = signing.person_appearance(box, image)
         when = signing.signing_time_now()
-        signed = signing.pdf_sign(
-            data,
-            backend=backend,
-            field_name=FIELD_PERSON,
-            appearance=appearance,
-            signing_time=when,
-            timestamper=config.timestamper(),
-            reason=REASON_PERSON,
-            location=_place(document.organisation),
-            signer_name=name,
-        )
+        try:
+            box = signing.person_box(data, signer_name=name)
+            appearance = signing.person_appearance(box, image)
+            signed = signing.pdf_sign(
+                data,
+                backend=backend,
+                field_name=FIELD_PERSON,
+                appearance=appearance,
+                signing_time=when,
+                timestamper=config.timestamper(),
+                reason=REASON_PERSON,
+                location=_place(document.organisation),
+                signer_name=name,
+            )
+        except signing.PDF_FAILURES as exc:
+            raise _unsignable(exc) from exc
         fingerprint = backend.certificate.sha256.hex()
     finally:
         if own_backend:
@@ -524,31 +585,34 @@ def document_sign_organisation(*, document: SignedDocument, actor: Any) -> Signe
         _ensure_certificate_current(backend)
         data = _read(document)
         when = signing.signing_time_now()
-        if is_attachment and document.parent is not None:
-            main = document.parent
-            lines = [main.number_notation or main.title or main.verification_code]
-            appearance = signing.organisation_appearance(
-                data, lines=[*lines, signing.iso_time(when)]
-            )
-        else:
-            seal_png = _image(credential) or images.seal_png(issuer.name)
-            appearance = signing.organisation_appearance(
+        try:
+            if is_attachment and document.parent is not None:
+                main = document.parent
+                lines = [main.number_notation or main.title or main.verification_code]
+                appearance = signing.organisation_appearance(
+                    data, lines=[*lines, signing.iso_time(when)]
+                )
+            else:
+                seal_png = _image(credential) or images.seal_png(issuer.name)
+                appearance = signing.organisation_appearance(
+                    data,
+                    lines=[issuer.name, signing.iso_time(when)],
+                    seal_png=seal_png,
+                    seal=signing.seal_box(_person_box(document, data), credential.image_width_mm),
+                )
+            signed = signing.pdf_sign(
                 data,
-                lines=[issuer.name, signing.iso_time(when)],
-                seal_png=seal_png,
-                seal=signing.seal_box(_person_box(document, data), credential.image_width_mm),
+                backend=backend,
+                field_name=FIELD_ORGANISATION,
+                appearance=appearance,
+                signing_time=when,
+                timestamper=config.timestamper(),
+                reason=REASON_ORGANISATION,
+                location=_place(issuer),
+                signer_name=issuer.name,
             )
-        signed = signing.pdf_sign(
-            data,
-            backend=backend,
-            field_name=FIELD_ORGANISATION,
-            appearance=appearance,
-            signing_time=when,
-            timestamper=config.timestamper(),
-            reason=REASON_ORGANISATION,
-            location=_place(issuer),
-            signer_name=issuer.name,
-        )
+        except signing.PDF_FAILURES as exc:
+            raise _unsignable(exc) from exc
         fingerprint = backend.certificate.sha256.hex()
     finally:
         backend.close()

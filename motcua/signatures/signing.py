@@ -24,12 +24,14 @@ import dataclasses
 import datetime as dt
 import io
 import logging
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
-from pyhanko.pdf_utils import generic, layout
+from django.utils.translation import gettext_lazy as _
+from pyhanko.pdf_utils import generic, layout, misc
 from pyhanko.pdf_utils.content import PdfResources
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.generic import pdf_name
@@ -46,6 +48,8 @@ from pyhanko.stamp.base import BaseStamp, BaseStampStyle
 from motcua.core.text import nfc
 from motcua.signatures import fonts
 from motcua.signatures.backends import SignerBackend
+
+logger = logging.getLogger(__name__)
 
 # fontTools warns about every font table it cannot subset (Liberation's FFTM): harmless.
 if logging.getLogger("fontTools.subset").level == logging.NOTSET:
@@ -65,7 +69,19 @@ QR_OFFSET_MM = 5
 
 
 class PdfInputError(ValueError):
-    """The bytes are not a PDF that can be signed (unreadable, encrypted, ...)."""
+    """The bytes are not a PDF that can be signed (unreadable, encrypted, ...). Its message is
+    for the user (translated)."""
+
+
+# What pyHanko raises on a valid PDF it cannot handle (a structure it does not expect).
+PDF_FAILURES: tuple[type[Exception], ...] = (
+    misc.PdfError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    ValueError,
+)
 
 
 @dataclass(frozen=True)
@@ -104,13 +120,15 @@ def signing_time_now() -> dt.datetime:
 
 def reader_for(pdf: bytes) -> PdfFileReader:
     if not pdf.lstrip()[:5].startswith(b"%PDF-"):
-        raise PdfInputError("not a PDF file")
+        raise PdfInputError(_("The file is not a PDF document."))
     try:
         reader = PdfFileReader(io.BytesIO(pdf))
     except Exception as exc:  # pyHanko raises a variety of errors on broken files
-        raise PdfInputError(f"unreadable PDF: {exc}") from exc
+        raise PdfInputError(_("The PDF file is damaged and cannot be read.")) from exc
     if reader.encrypted:
-        raise PdfInputError("encrypted PDF files cannot be signed here")
+        raise PdfInputError(
+            _("The PDF file is password-protected (encrypted): save it without a password.")
+        )
     return reader
 
 
@@ -469,8 +487,42 @@ def pdf_sign(
     location: str = "",
     signer_name: str = "",
 ) -> bytes:
-    """Add one PAdES signature to `pdf` as an incremental update; returns the new file."""
+    """Add one PAdES signature to `pdf` as an incremental update; returns the new file.
+
+    Raises PdfInputError when pyHanko cannot handle the file (nothing is half-written: the
+    caller keeps the document as it was)."""
     reader_for(pdf)  # refuse what is not a PDF before touching it
+    try:
+        return _pdf_sign(
+            pdf,
+            backend=backend,
+            field_name=field_name,
+            appearance=appearance,
+            signing_time=signing_time,
+            timestamper=timestamper,
+            reason=reason,
+            location=location,
+            signer_name=signer_name,
+        )
+    except PdfInputError:
+        raise
+    except PDF_FAILURES as exc:
+        logger.warning("pyHanko could not sign the file", exc_info=True)
+        raise PdfInputError(_("This PDF file has a structure that cannot be signed.")) from exc
+
+
+def _pdf_sign(
+    pdf: bytes,
+    *,
+    backend: SignerBackend,
+    field_name: str,
+    appearance: Appearance | None,
+    signing_time: dt.datetime,
+    timestamper: TimeStamper | None,
+    reason: str,
+    location: str,
+    signer_name: str,
+) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     widgets = appearance.widgets if appearance is not None else ()
     meta = signers.PdfSignatureMetadata(
@@ -539,10 +591,22 @@ class _QrStamp(BaseStamp):
 
 def verification_qr_add(pdf: bytes, *, url: str, caption: str) -> bytes:
     """Print a QR code of `url` at the lower left of page 1, with `caption` beside it, and make
-    it a link. Only before the first signature: it changes the page's content."""
+    it a link. Only before the first signature: it changes the page's content. Raises
+    PdfInputError when pyHanko cannot handle the file."""
     reader = reader_for(pdf)
+    try:
+        return _verification_qr_add(reader, pdf, url=url, caption=caption)
+    except PdfInputError:
+        raise
+    except PDF_FAILURES as exc:
+        logger.warning("pyHanko could not add the QR code", exc_info=True)
+        raise PdfInputError(_("This PDF file has a structure that cannot be signed.")) from exc
+
+
+def _verification_qr_add(reader: PdfFileReader, pdf: bytes, *, url: str, caption: str) -> bytes:
     x0, y0, _x1, _y1 = page_rect(reader, 0)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    _ensure_contents(writer, 0)
     style = StaticStampStyle(border_width=0)
     stamp = _QrStamp(writer, style, url, caption)
     left, bottom = x0 + QR_OFFSET_MM * MM, y0 + QR_OFFSET_MM * MM
@@ -573,7 +637,18 @@ def verification_qr_add(pdf: bytes, *, url: str, caption: str) -> bytes:
     return out.getvalue()
 
 
+def _ensure_contents(writer: BasePdfFileWriter, page: int) -> None:
+    """A page may have no /Contents (a blank page); pyHanko needs one to add to."""
+    page_ref, _resources = writer.find_page_for_modification(page)
+    page_obj = page_ref.get_object()
+    if "/Contents" not in page_obj:
+        page_obj[pdf_name("/Contents")] = writer.add_object(generic.StreamObject(stream_data=b""))
+        writer.update_container(page_obj)
+
+
 def _caption_add(writer: BasePdfFileWriter, caption: str, x: float, y: float) -> None:
+    """The caption as a form XObject with its own resources, under a name no page uses (the
+    page's own fonts may be named like the ones pyHanko gives ours: /F1)."""
     font = GlyphAccumulatorFactory(str(fonts.stamp_font_path()), font_size=6)
     resources = PdfResources()
     box = TextBox(
@@ -583,5 +658,20 @@ def _caption_add(writer: BasePdfFileWriter, caption: str, x: float, y: float) ->
     )
     box.content = "\n".join(nfc(caption).splitlines())
     body = box.render()
-    stream = generic.StreamObject(stream_data=b"q 1 0 0 1 %g %g cm %s Q" % (x, y, body))
-    writer.add_stream_to_page(0, writer.add_object(stream), resources.as_pdf_object())
+    form = generic.StreamObject(
+        {
+            pdf_name("/Type"): pdf_name("/XObject"),
+            pdf_name("/Subtype"): pdf_name("/Form"),
+            pdf_name("/BBox"): generic.ArrayObject(
+                generic.FloatObject(v) for v in (0, 0, box.box.width, box.box.height)
+            ),
+            pdf_name("/Resources"): resources.as_pdf_object(),
+        },
+        stream_data=body,
+    )
+    name = "/MotCuaCaption" + uuid.uuid4().hex
+    paint = generic.StreamObject(stream_data=b"q 1 0 0 1 %g %g cm %s Do Q" % (x, y, name.encode()))
+    page_resources = generic.DictionaryObject(
+        {pdf_name("/XObject"): generic.DictionaryObject({pdf_name(name): writer.add_object(form)})}
+    )
+    writer.add_stream_to_page(0, writer.add_object(paint), page_resources)

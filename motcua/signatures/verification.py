@@ -8,7 +8,9 @@ or fetched when allowed) — otherwise "not checked"; whether the document was c
 organisation's (`signature_role`). Then one verdict for the file:
 
 - "invalid": a signature does not match the file, its certificate is revoked, the document was
-  changed after a signature, or the file carries no signature;
+  changed after a signature, bytes were appended after the file's last revision (a ZIP or any
+  other data after the final %%EOF, which no signature covers and no revision accounts for),
+  or the file carries no signature;
 - "indeterminate": the signatures match, but a certificate does not chain to a trusted root
   (or a timestamp cannot be trusted): nothing proves who signed;
 - "valid": everything holds.
@@ -87,12 +89,17 @@ class VerificationReport:
     verdict: str
     reason: str
     signatures: list[SignatureReport]
+    # Bytes after the end of the file's last revision (its final %%EOF), or inside a revision
+    # after the last signature but outside its objects, whitespace aside: no signature covers
+    # them and no PDF reader is meant to see them (a ZIP glued to the file, say).
+    appended_bytes: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """The public JSON shape (API, `verify_pdf`)."""
         return {
             "verdict": str(self.verdict),
             "reason": str(self.reason),
+            "appended_bytes": self.appended_bytes,
             "signatures": [
                 {
                     "signer_name": s.signer_name,
@@ -356,6 +363,105 @@ def _collect(reader: PdfFileReader) -> tuple[list[EmbeddedPdfSignature], list[Si
     return good, broken
 
 
+_PDF_WHITESPACE = b"\x00\t\n\x0c\r "
+_EOF_ATTEMPTS = 8  # how many %%EOF markers, from the end, to try as the end of the PDF
+
+
+def appended_bytes(data: bytes, reader: PdfFileReader) -> int:
+    """How many bytes follow the end of the file's last revision, whitespace aside.
+
+    The last revision ends at the first ``%%EOF`` after its cross-reference section (the one
+    the final ``startxref`` points to). Anything after it is outside every signature's byte
+    range and outside every revision, so pyHanko's coverage and difference analysis does not
+    see it: a ZIP glued after ``%%EOF`` would otherwise leave the file "valid, not modified".
+    A later ``%%EOF`` written by whoever appended the data does not count: the first one after
+    the last cross-reference section ends the PDF.
+    """
+    xrefs = reader.xrefs
+    info = xrefs.get_xref_container_info(xrefs.total_revisions - 1)
+    start = max(info.start_location, info.end_location)
+    eof = data.find(b"%%EOF", start)
+    if eof < 0:
+        return 0  # no marker after the last section: nothing recognisable was appended
+    tail = data[eof + len(b"%%EOF") :].lstrip(_PDF_WHITESPACE)  # its end-of-line is the PDF's
+    return len(tail) if tail.strip(_PDF_WHITESPACE) else 0
+
+
+def unexplained_bytes(data: bytes, reader: PdfFileReader, *, after_revision: int) -> int:
+    """Bytes inside the revisions after `after_revision` (the last signed one) that are not
+    part of an object the revision declares, its cross-reference section or whitespace.
+
+    A forger can glue data after a signed file and then add an empty revision (a
+    cross-reference table with no entries) so that the data sits inside the file rather than
+    after its end: pyHanko's difference analysis sees no change, since no object changed."""
+    xrefs = reader.xrefs
+    total = 0
+    for revision in range(after_revision + 1, xrefs.total_revisions):
+        start = _revision_end(data, reader, revision - 1)
+        info = xrefs.get_xref_container_info(revision)
+        stop = min(info.declared_startxref, info.start_location)  # at the "xref" keyword
+        section = xrefs.get_xref_data(revision)
+        offsets = sorted(
+            offset for _generation, offset in section.standard_xrefs.values() if start <= offset
+        )
+        cursor = start
+        for offset in (o for o in offsets if o < stop):
+            total += len(data[cursor:offset].strip(_PDF_WHITESPACE)) if offset > cursor else 0
+            cursor = max(cursor, _object_end(data, offset, stop))
+        if stop > cursor:
+            total += len(data[cursor:stop].strip(_PDF_WHITESPACE))
+    return total
+
+
+def _revision_end(data: bytes, reader: PdfFileReader, revision: int) -> int:
+    """Where revision `revision` ends: after the first %%EOF following its cross-reference
+    section, and the end-of-line after it."""
+    info = reader.xrefs.get_xref_container_info(revision)
+    eof = data.find(b"%%EOF", max(info.start_location, info.end_location))
+    if eof < 0:
+        return len(data)
+    end = eof + len(b"%%EOF")
+    eol = data[end : end + 2]
+    return end + len(eol) - len(eol.lstrip(b"\r\n"))
+
+
+def _object_end(data: bytes, offset: int, stop: int) -> int:
+    """The end of the object at `offset` ("endobj", after "endstream" for a stream)."""
+    end = data.find(b"endobj", offset, stop)
+    stream = data.find(b"stream", offset, end if end >= 0 else stop)
+    if stream >= 0:
+        after = data.find(b"endstream", stream, stop)
+        if after >= 0:
+            end = data.find(b"endobj", after, stop)
+    return end + len(b"endobj") if end >= 0 else stop
+
+
+def _readable_prefix(
+    data: bytes,
+) -> tuple[PdfFileReader, list[EmbeddedPdfSignature], list[SignatureReport]] | None:
+    """The file up to the last %%EOF after which it can be read, when the whole file cannot
+    be (data was appended after it; the data may end with a %%EOF of its own)."""
+    eof = len(data)
+    for _attempt in range(_EOF_ATTEMPTS):
+        eof = data.rfind(b"%%EOF", 0, eof)
+        if eof < 0:
+            return None
+        end = eof + len(b"%%EOF")
+        tail = data[end:]
+        rest = tail.lstrip(_PDF_WHITESPACE)
+        if not rest:
+            continue
+        end += len(tail) - len(rest)  # the end-of-line after %%EOF is part of the signed bytes
+        try:
+            reader = PdfFileReader(io.BytesIO(data[:end]), strict=False)
+            embedded, reports = _collect(reader)
+        except Exception:
+            logger.info("unreadable PDF up to the %%EOF at %s", eof, exc_info=True)
+            continue
+        return reader, embedded, reports
+    return None
+
+
 def verify_pdf(data: bytes) -> VerificationReport:
     """Verify every signature in the PDF file `data` (see the module docstring)."""
     if not data.lstrip()[:5].startswith(b"%PDF-"):
@@ -363,8 +469,27 @@ def verify_pdf(data: bytes) -> VerificationReport:
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded, reports = _collect(reader)
+        cut = 0
     except Exception:  # pyHanko cannot even parse it
         logger.info("unreadable PDF", exc_info=True)
+        # pyHanko looks for the final %%EOF in the last kilobyte only: data appended after
+        # it hides the PDF from pyHanko (not from viewers, which search further).
+        readable = _readable_prefix(data)
+        if readable is None:
+            return VerificationReport(
+                Verdict.INVALID, _("The file is damaged and cannot be read as a PDF document."), []
+            )
+        reader, embedded, reports = readable
+        cut = len(data) - reader.stream.seek(0, io.SEEK_END)
+        data = data[: len(data) - cut]
+    try:
+        appended = appended_bytes(data, reader) + cut
+        if embedded:
+            appended += unexplained_bytes(
+                data, reader, after_revision=max(emb.signed_revision for emb in embedded)
+            )
+    except Exception:  # an xref layout pyHanko read but we cannot place: count the file damaged
+        logger.info("cannot find the end of the last revision", exc_info=True)
         return VerificationReport(
             Verdict.INVALID, _("The file is damaged and cannot be read as a PDF document."), []
         )
@@ -380,17 +505,24 @@ def verify_pdf(data: bytes) -> VerificationReport:
     if reports and embedded:
         # Changes after the last signature count against every signature before it too.
         last = reports[-1]
+        if appended:
+            last.modified_after = True
+            last.problems.append(
+                _("Data not covered by any signature was appended to the file after signing.")
+            )
         if last.modified_after:
             for report in reports:
                 report.modified_after = True
-    return _judge(reports)
+    result = _judge(reports, appended=appended)
+    result.appended_bytes = appended
+    return result
 
 
 def _who(report: SignatureReport) -> str:
     return report.signer_name or report.field_name or "?"
 
 
-def _judge(reports: list[SignatureReport]) -> VerificationReport:
+def _judge(reports: list[SignatureReport], *, appended: int = 0) -> VerificationReport:
     if not reports:
         return VerificationReport(
             Verdict.INVALID, _("The document carries no digital signature."), reports
@@ -410,6 +542,19 @@ def _judge(reports: list[SignatureReport]) -> VerificationReport:
                 _("The certificate of %(who)s has been revoked.") % {"who": _who(report)},
                 reports,
             )
+    if appended:
+        return VerificationReport(
+            Verdict.INVALID,
+            ngettext(
+                "The file was modified after signing: %(count)s byte of data not covered by any "
+                "signature was added to it.",
+                "The file was modified after signing: %(count)s bytes of data not covered by "
+                "any signature were added to it.",
+                appended,
+            )
+            % {"count": appended},
+            reports,
+        )
     for report in reports:
         if report.modified_after:
             return VerificationReport(

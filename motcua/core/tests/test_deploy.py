@@ -18,6 +18,7 @@ def test_check_deploy_passes_with_production_environment(tmp_path: Path):
         "MOTCUA_HTTPS": "1",
         "ALLOWED_HOSTS": "dichvucong.camau.gov.vn",
         "MOTCUA_PUBLIC_BASE_URL": "https://dichvucong.camau.gov.vn",
+        "MOTCUA_AUDIT_KEY": "a" * 16 + "udit-key-outside-the-database" + "Z" * 8,
         "MOTCUA_VAR_DIR": str(tmp_path),
     }
     result = subprocess.run(

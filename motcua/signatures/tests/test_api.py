@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -69,6 +71,59 @@ def test_verify_api_errors(client: Client):
     response = client.post("/api/v1/signatures/verify", {"file": junk})
     assert response.status_code == 200
     assert response.json()["verdict"] == "invalid"
+
+
+def test_verify_api_and_page_report_data_appended_after_signing(client: Client, released):
+    # given the released result with a ZIP archive glued after its last %%EOF
+    tampered = _bytes(released) + b"PK\x03\x04" + b"\x00" * 26 + b"evil.exe" + b"MZ" * 100
+    # when
+    response = client.post(
+        "/api/v1/signatures/verify",
+        {"file": SimpleUploadedFile("kq.pdf", tampered, content_type="application/pdf")},
+    )
+    page = client.post(
+        f"/signatures/v/{released.verification_code}/",
+        {"file": SimpleUploadedFile("kq.pdf", tampered, content_type="application/pdf")},
+    )
+    # then both say the file was modified after signing
+    body = response.json()
+    assert body["verdict"] == "invalid" and body["appended_bytes"] == 238
+    assert "238" in body["reason"]
+    html = page.content.decode()
+    assert "verdict-invalid" in html and body["reason"] in html
+
+
+def test_create_api_refuses_an_encrypted_pdf_with_422(client: Client, world):
+    from motcua.signatures.tests.test_uploads import _encrypted_pdf
+
+    w = world
+    response = client.post(
+        "/api/v1/signatures/documents",
+        {
+            "data": json.dumps({"dossier": w.dossier.code, "kind": "result"}),
+            "file": SimpleUploadedFile("kq.pdf", _encrypted_pdf(), content_type="application/pdf"),
+        },
+        headers=bearer(w.specialist),
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "not_a_pdf" and "file" in error["fields"]
+
+
+def test_create_api_says_what_was_removed_from_an_upload(client: Client, world):
+    from motcua.signatures.tests.test_uploads import _active_pdf
+
+    w = world
+    response = client.post(
+        "/api/v1/signatures/documents",
+        {
+            "data": json.dumps({"dossier": w.dossier.code, "kind": "result"}),
+            "file": SimpleUploadedFile("kq.pdf", _active_pdf(), content_type="application/pdf"),
+        },
+        headers=bearer(w.specialist),
+    )
+    assert response.status_code == 201
+    assert response.json()["removed_content"]["Launch action"] == 1
 
 
 def test_document_status_api(client: Client, released):

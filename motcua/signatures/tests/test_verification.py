@@ -56,7 +56,8 @@ def django_settings_for_module(dev_pki):  # type: ignore[no-untyped-def]
 def test_person_and_organisation_signatures_are_both_valid(both_signed):
     report = verify_pdf(both_signed).as_dict()
     assert report["verdict"] == "valid"
-    assert set(report) == {"verdict", "reason", "signatures"}
+    assert set(report) == {"verdict", "reason", "signatures", "appended_bytes"}
+    assert report["appended_bytes"] == 0
     assert [s["role"] for s in report["signatures"]] == ["person", "organisation"]
     for s in report["signatures"]:
         assert set(s) >= SIGNATURE_KEYS
@@ -107,6 +108,90 @@ def test_a_page_appended_after_signing_is_reported(both_signed):
     assert report.verdict == "invalid"
     assert all(s.modified_after for s in report.signatures)
     assert all(s.intact for s in report.signatures)  # the signed bytes themselves are intact
+
+
+def _zip_bytes(size: int) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("payload.bin", b"MZ" + bytes(range(256)) * (size // 256 + 1))
+    return buffer.getvalue()
+
+
+def _last_startxref(data: bytes) -> int:
+    return int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        pytest.param(lambda pdf: _zip_bytes(200), id="small-zip"),
+        pytest.param(lambda pdf: _zip_bytes(20000), id="large-zip"),
+        pytest.param(lambda pdf: b"\n<script>alert(1)</script>\n%%EOF\n", id="fake-eof"),
+        # the appended data ends like a PDF revision pointing back at the real last one
+        pytest.param(
+            lambda pdf: _zip_bytes(300) + b"\nstartxref\n%d\n%%%%EOF\n" % _last_startxref(pdf),
+            id="fake-startxref",
+        ),
+    ],
+)
+def test_bytes_appended_after_the_last_signature_are_reported(both_signed, tail):
+    # given a signed file with data glued after its final %%EOF
+    appended = tail(both_signed)
+    changed = both_signed + appended
+    # when
+    report = verify_pdf(changed)
+    # then the file is not "valid, not modified"
+    assert report.verdict == "invalid"
+    assert report.appended_bytes > 0
+    assert all(s.modified_after for s in report.signatures)
+    assert all(s.intact for s in report.signatures), report.as_dict()
+    assert str(report.appended_bytes) in report.reason
+    assert report.as_dict()["appended_bytes"] == report.appended_bytes
+
+
+def _empty_revision(pdf: bytes) -> bytes:
+    """An incremental update that changes nothing: a cross-reference table with no entries."""
+    prev = _last_startxref(pdf)
+    size = int(re.findall(rb"/Size\s+(\d+)", pdf)[-1])
+    root = re.findall(rb"/Root\s+(\d+\s+\d+\s+R)", pdf)[-1]
+    start = len(pdf)
+    return pdf + (
+        b"xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size %d /Root %s /Prev %d >>\n"
+        b"startxref\n%d\n%%%%EOF\n" % (size, root, prev, start)
+    )
+
+
+def test_data_hidden_inside_an_empty_revision_after_signing_is_reported(both_signed):
+    # given a ZIP glued after the signed file, then an empty revision so that it sits inside
+    # the file rather than after its end (pyHanko sees a revision that changes nothing)
+    zip_data = _zip_bytes(5000)
+    changed = _empty_revision(both_signed + zip_data + b"\n")
+    # when
+    report = verify_pdf(changed)
+    # then
+    assert report.verdict == "invalid"
+    assert len(zip_data) - 16 <= report.appended_bytes <= len(zip_data)  # whitespace aside
+    assert all(s.modified_after for s in report.signatures)
+
+
+def test_an_empty_revision_alone_adds_no_data(both_signed):
+    report = verify_pdf(_empty_revision(both_signed))
+    assert report.appended_bytes == 0 and report.verdict == "valid"
+
+
+def test_a_real_incremental_update_is_not_counted_as_data(both_signed):
+    # a page added after signing is a change (reported as such), not unexplained bytes
+    report = verify_pdf(append_blank_page(both_signed))
+    assert report.appended_bytes == 0
+    assert report.verdict == "invalid" and all(s.modified_after for s in report.signatures)
+
+
+def test_trailing_whitespace_after_the_last_signature_is_not_data(both_signed):
+    report = verify_pdf(both_signed + b"\r\n  \n\x00")
+    assert report.verdict == "valid" and report.appended_bytes == 0
 
 
 def test_a_signature_from_an_untrusted_ca_is_indeterminate(dev_pki, plain_pdf):
