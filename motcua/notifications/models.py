@@ -6,9 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 class DeliveryState(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    # Recorded (committed) just before the provider is called: a row found here after the
+    # task lease has expired was interrupted mid-send (see services.notification_reconcile).
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     RETRYING = "retrying", _("Failed, will retry")
     FAILED = "failed", _("Failed")
+    # The sender died while the provider had the message: it may or may not have gone out.
+    # Never resent automatically (no blind duplicate); an operator may send it again.
+    UNKNOWN = "unknown", _("Interrupted while sending, not resent")
 
 
 class NotificationChannel(models.TextChoices):
@@ -18,10 +24,23 @@ class NotificationChannel(models.TextChoices):
 
 
 class Notification(models.Model):
-    """One message to one recipient, with its delivery state."""
+    """One message to one recipient, with its delivery state: the outbox row.
+
+    Written inside the transaction of the event it describes, with its subject and body already
+    rendered; sent after commit by `tasks.send_notification`. At most one row per event, channel
+    and recipient."""
 
     dossier = models.ForeignKey(
         "dossiers.Dossier",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    # The dossier event (a DossierEvent row) this message describes; null for messages not
+    # caused by a dossier event.
+    event = models.ForeignKey(
+        "dossiers.DossierEvent",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -38,12 +57,20 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    sending_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("notification")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "channel", "recipient"],
+                condition=models.Q(event__isnull=False),
+                name="notification_once_per_event_channel_recipient",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient} ({self.state})"
