@@ -156,6 +156,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A task claimed longer ago than this is taken for abandoned by a dead worker and run again
+# (motcua/core/task_recovery.py); longer than any task runs.
+MOTCUA_TASK_LEASE_SECONDS = int(os.environ.get("MOTCUA_TASK_LEASE_SECONDS", "300"))
 
 # --- Auth -----------------------------------------------------------------------------------
 PASSWORD_HASHERS = [
