@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
@@ -105,7 +106,7 @@ def test_interrupted_send_becomes_unknown_and_is_never_resent_automatically(sett
         state=DeliveryState.SENDING, sending_at=timezone.now()
     )
     # when the cron job runs
-    call_command("retry_notifications", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("retry_notifications", stdout=io.StringIO())
     # then it is "unknown", not sent again, by the cron job or by the task run again
     note.refresh_from_db()
     recent.refresh_from_db()
@@ -141,3 +142,33 @@ def test_stale_queued_row_whose_task_was_lost_is_sent_by_the_cron_job(
     note.refresh_from_db()
     assert note.state == DeliveryState.SENT and len(mailoutbox) == 1
     assert notification_retry_due(now=later + dt.timedelta(hours=1)) == 0
+
+
+def test_an_operator_can_send_an_unknown_message_again_with_the_same_message_id(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    from motcua.notifications.services import notification_resend
+
+    # given a message interrupted while sending
+    note = _queue()
+    Notification.objects.filter(pk=note.pk).update(state=DeliveryState.UNKNOWN)
+    # when an operator sends it again
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_resend(notification_id=note.pk)
+    # then it goes out once, as the same message
+    note.refresh_from_db()
+    assert note.state == DeliveryState.SENT and len(mailoutbox) == 1
+    assert mailoutbox[0].extra_headers["Message-ID"] == f"<notification-{note.pk}@motcua.local>"
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_resend(notification_id=note.pk)  # a sent message is not resent
+    assert len(mailoutbox) == 1
+
+
+def test_recover_tasks_command(settings):
+
+    _running_task(settings, timezone.now() - dt.timedelta(seconds=30))
+    out = io.StringIO()
+    call_command("recover_tasks", stdout=out)
+    assert out.getvalue().strip() == "requeued: 0, failed: 0"  # within the lease
+    call_command("recover_tasks", "--lease-seconds", "10", stdout=out)
+    assert out.getvalue().strip().endswith("requeued: 1, failed: 0")
