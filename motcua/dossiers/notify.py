@@ -23,8 +23,14 @@ from motcua.dossiers.printing.forms import public_base_url
 from motcua.notifications.models import NotificationChannel
 from motcua.notifications.services import KINDS, notification_queue
 
-# Kinds whose message points to the result itself rather than to the tracking page.
-RESULT_KINDS = ("result_ready", "result_released")
+# Where on the applicant's own dossier page a message points (the result itself, the form that
+# answers a supplement request, the fees); other messages point to the page itself.
+ANCHORS = {
+    "result_ready": "#result",
+    "result_released": "#result",
+    "supplement_requested": "#supplement",
+    "payment_requested": "#fees",
+}
 
 
 def dossier_notify(*, dossier: Dossier, event: DossierEvent | None, kind: str) -> None:
@@ -62,7 +68,7 @@ def render_message(*, dossier: Dossier, event: DossierEvent | None, kind: str) -
         timezone.override(ZoneInfo(settings.TIME_ZONE)),
     ):
         subject = render_to_string("notifications/subject.txt", context).strip()
-        body = render_to_string("notifications/body.txt", context)
+        body = render_to_string("notifications/body.txt", context).strip() + "\n"
     return subject, body
 
 
@@ -72,12 +78,11 @@ def message_context(*, dossier: Dossier, event: DossierEvent | None, kind: str) 
     base = public_base_url()
     tracking_url = base + reverse("portal:tracking", args=[dossier.code])
     # The result is shown (and downloaded) on the applicant's own dossier page; an applicant
-    # without an account (a counter dossier) follows it on the public tracking page.
+    # without an account (a counter dossier) follows the dossier on the public tracking page.
     if dossier.owner_id is not None:
-        dossier_url = base + reverse("portal:my_dossier", args=[dossier.code])
+        link = base + reverse("portal:my_dossier", args=[dossier.code]) + ANCHORS.get(kind, "")
     else:
-        dossier_url = tracking_url
-    result_url = dossier_url + "#result" if dossier.owner_id is not None else tracking_url
+        link = tracking_url
     document = str(data.get("signed_document") or "")
     return {
         "dossier": dossier,
@@ -89,7 +94,7 @@ def message_context(*, dossier: Dossier, event: DossierEvent | None, kind: str) 
         "amount": data.get("amount", dossier.fee_amount),
         "appointment_at": dossier.appointment_at or dossier.due_at,
         "tracking_url": tracking_url,
-        "link": result_url if kind in RESULT_KINDS else dossier_url,
+        "link": link,
         "verification_url": (
             base + reverse("signatures:document", args=[document]) if document else ""
         ),
