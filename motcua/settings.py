@@ -156,8 +156,8 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-# A task claimed longer ago than this is taken for abandoned by a dead worker and run again
-# (motcua/core/task_recovery.py); longer than any task runs.
+# A running task whose claim and worker heartbeat are both older than this lost its worker and is
+# run again (motcua/core/task_recovery.py; the worker renews the lease every fifth of it).
 MOTCUA_TASK_LEASE_SECONDS = int(os.environ.get("MOTCUA_TASK_LEASE_SECONDS", "300"))
 
 # --- Auth -----------------------------------------------------------------------------------

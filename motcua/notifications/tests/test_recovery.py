@@ -172,3 +172,21 @@ def test_recover_tasks_command(settings):
     assert out.getvalue().strip() == "requeued: 0, failed: 0"  # within the lease
     call_command("recover_tasks", "--lease-seconds", "10", stdout=out)
     assert out.getvalue().strip().endswith("requeued: 1, failed: 0")
+
+
+def test_task_whose_worker_still_beats_is_not_taken_away(settings):
+    from motcua.core.task_recovery import heartbeat_beat, task_key
+
+    # given two tasks claimed an hour ago: one's worker renewed its lease a minute ago, the
+    # other's last beat is 10 minutes old
+    settings.MOTCUA_TASK_LEASE_SECONDS = 300
+    now = timezone.now()
+    alive = _running_task(settings, now - dt.timedelta(hours=1))
+    dead = _running_task(settings, now - dt.timedelta(hours=1))
+    heartbeat_beat(task_id=task_key(alive.pk), worker_id="w0", now=now - dt.timedelta(minutes=1))
+    heartbeat_beat(task_id=task_key(dead.pk), worker_id="w0", now=now - dt.timedelta(minutes=10))
+    # when / then
+    assert tasks_recover_abandoned() == (1, 0)
+    alive.refresh_from_db()
+    dead.refresh_from_db()
+    assert (alive.status, dead.status) == ("RUNNING", "READY")

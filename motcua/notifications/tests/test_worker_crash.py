@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from motcua.core.task_recovery import tasks_recover_abandoned
+from motcua.core.task_models import TaskHeartbeat
+from motcua.core.task_recovery import task_key, tasks_recover_abandoned
 from motcua.notifications.models import DeliveryState, Notification
 from motcua.notifications.services import notification_queue, notification_reconcile
 
@@ -30,6 +31,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[3]
 DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 TIMEOUT = 60.0
+LEASE = dt.timedelta(seconds=2)  # the first worker renews it every 0.5 s
 
 
 def _database_url() -> str:
@@ -125,7 +127,7 @@ def test_worker_killed_before_sending_the_message_is_sent_once_by_the_next_worke
         blocker.execute(
             "SELECT id FROM notifications_notification WHERE id = %s FOR UPDATE", [note.pk]
         )
-        first = workers("first")
+        first = workers("first", MOTCUA_TASK_LEASE_SECONDS=str(LEASE.seconds))
         _wait(lambda: _task_status(task_id) == "RUNNING", "the first worker to claim the task")
         _wait(
             lambda: (
@@ -137,6 +139,10 @@ def test_worker_killed_before_sending_the_message_is_sent_once_by_the_next_worke
             ),
             "the first worker to wait on the message's row",
         )
+        # a task running longer than the lease keeps it while its worker's heartbeat beats
+        time.sleep(LEASE.seconds + 1)
+        assert TaskHeartbeat.objects.filter(task_id=task_key(task_id)).exists()
+        assert tasks_recover_abandoned(lease=LEASE) == (0, 0)
         # when the worker is killed mid-task
         _kill(first)
     finally:
@@ -147,8 +153,11 @@ def test_worker_killed_before_sending_the_message_is_sent_once_by_the_next_worke
     note.refresh_from_db()
     assert note.state == DeliveryState.QUEUED
     assert not list(workers.mail_dir.iterdir())  # type: ignore[attr-defined]
-    # when the lease has passed, recovery puts it back and a new worker runs the queue
-    assert tasks_recover_abandoned(lease=dt.timedelta(0)) == (1, 0)
+    # when the lease has passed without a heartbeat, recovery puts it back and a new worker
+    # runs the queue
+    assert tasks_recover_abandoned(lease=LEASE) == (0, 0)  # the last beat is still recent
+    time.sleep(LEASE.seconds + 0.5)
+    assert tasks_recover_abandoned(lease=LEASE) == (1, 0)
     second = workers("second", "--batch")
     assert second.wait(timeout=TIMEOUT) == 0
     # then the message was sent exactly once, by the second worker
