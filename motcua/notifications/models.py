@@ -14,7 +14,21 @@ class DeliveryState(models.TextChoices):
     FAILED = "failed", _("Failed")
     # The sender died while the provider had the message: it may or may not have gone out.
     # Never resent automatically (no blind duplicate); an operator may send it again.
-    UNKNOWN = "unknown", _("Interrupted while sending, not resent")
+    UNKNOWN = "unknown", _("Interrupted, not resent")
+
+
+class NotificationKind(models.TextChoices):
+    """What a message is about: the dossier event that caused it."""
+
+    SUBMITTED = "submitted", _("Dossier submitted")
+    RECEIVED = "received", _("Dossier received")
+    REFUSED = "refused", _("Dossier refused")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Papers to supplement")
+    PAYMENT_REQUESTED = "payment_requested", _("Fees to pay")
+    EXTENDED = "extended", _("Apology and new appointment")
+    RESULT_READY = "result_ready", _("Result ready")
+    STOPPED = "stopped", _("Processing stopped")
+    RESULT_RELEASED = "result_released", _("Signed result released")
 
 
 class NotificationChannel(models.TextChoices):
@@ -36,6 +50,7 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
+        verbose_name=_("dossier"),
     )
     # The dossier event (a DossierEvent row) this message describes; null for messages not
     # caused by a dossier event.
@@ -45,25 +60,35 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
+        verbose_name=_("event"),
     )
-    kind = models.CharField(max_length=32)
-    channel = models.CharField(max_length=16, choices=NotificationChannel.choices)
-    recipient = models.CharField(max_length=255)
-    subject = models.CharField(max_length=255)
-    body = models.TextField()
+    kind = models.CharField(_("message kind"), max_length=32, choices=NotificationKind.choices)
+    channel = models.CharField(
+        _("delivery channel"), max_length=16, choices=NotificationChannel.choices
+    )
+    recipient = models.CharField(_("recipient"), max_length=255)
+    subject = models.CharField(_("message subject"), max_length=255)
+    body = models.TextField(_("message text"))
     state = models.CharField(
-        max_length=16, choices=DeliveryState.choices, default=DeliveryState.QUEUED, db_index=True
+        _("state"),
+        max_length=16,
+        choices=DeliveryState.choices,
+        default=DeliveryState.QUEUED,
+        db_index=True,
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    sending_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt at"), null=True, blank=True, db_index=True
+    )
+    sending_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "channel", "recipient"],

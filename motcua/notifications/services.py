@@ -32,21 +32,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from motcua.core.task_recovery import task_lease
-from motcua.notifications.models import DeliveryState, Notification, NotificationChannel
+from motcua.notifications.models import (
+    DeliveryState,
+    Notification,
+    NotificationChannel,
+    NotificationKind,
+)
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
-KINDS = (
-    "submitted",
-    "received",
-    "refused",
-    "supplement_requested",
-    "payment_requested",
-    "extended",
-    "result_ready",
-    "stopped",
-    "result_released",
-)
+KINDS = tuple(NotificationKind.values)
 # The issue names these four; the others are sent as well when the applicant left an address.
 REQUIRED_KINDS = ("received", "supplement_requested", "extended", "result_ready")
 
