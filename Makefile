@@ -35,7 +35,8 @@ run: demo
 	@$(PY) manage.py demo_logins
 	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl+C stops the web server and the task worker)"
 	@trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py db_worker --queue-name default >var/worker.log 2>&1 & WORKER=$$!; \
+	$(PY) manage.py recover_tasks >var/worker.log 2>&1; \
+	$(PY) manage.py db_worker --queue-name default >>var/worker.log 2>&1 & WORKER=$$!; \
 	$(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WEB_WORKERS) \
 		--blocking-threads $(WEB_THREADS) --no-ws motcua.wsgi:application
 

@@ -156,6 +156,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A running task whose claim and worker heartbeat are both older than this lost its worker and is
+# run again (motcua/core/task_recovery.py; the worker renews the lease every fifth of it).
+MOTCUA_TASK_LEASE_SECONDS = int(os.environ.get("MOTCUA_TASK_LEASE_SECONDS", "300"))
 
 # --- Auth -----------------------------------------------------------------------------------
 PASSWORD_HASHERS = [

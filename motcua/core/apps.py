@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
+        # The lease of background tasks: a heartbeat while a db_worker runs a task.
+        from motcua.core import task_recovery  # noqa: F401
         from motcua.core.checks import audit_key_check
 
         checks.register(audit_key_check, checks.Tags.security, deploy=True)

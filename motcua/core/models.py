@@ -4,8 +4,9 @@ from django.db import models
 
 from motcua.core.audit_models import AuditRecord
 from motcua.core.ratelimit_models import RateLimitCounter
+from motcua.core.task_models import TaskHeartbeat
 
-__all__ = ["AuditRecord", "RateLimitCounter", "TimeStampedModel"]
+__all__ = ["AuditRecord", "RateLimitCounter", "TaskHeartbeat", "TimeStampedModel"]
 
 
 class TimeStampedModel(models.Model):

@@ -682,14 +682,23 @@ def _after_release(document: SignedDocument, actor: Any) -> None:
         return
     hook = getattr(dossier_services, "dossier_result_released", None)
     if hook is not None:
-        hook(dossier_id=dossier_id, actor=actor, document_code=document.verification_code)
+        dossier = hook(dossier_id=dossier_id, actor=actor, document_code=document.verification_code)
+        _notify_release(dossier, document.verification_code)
 
-    def notify() -> None:
-        from motcua.notifications.services import notification_queue_for_dossier
 
-        notification_queue_for_dossier(dossier_id=dossier_id, kind="result_released")
+def _notify_release(dossier: Any, document_code: str) -> None:
+    """The applicant's message, through the dossiers' one outbox, about the release event the
+    hook has just recorded in this transaction (the dossier row is still locked by it)."""
+    from motcua.dossiers.models import DossierEvent
+    from motcua.dossiers.notify import dossier_notify
 
-    transaction.on_commit(notify)
+    event = (
+        DossierEvent.objects.filter(dossier=dossier, action="release_result")
+        .order_by("-id")
+        .first()
+    )
+    if event is not None and event.data.get("signed_document") == document_code:
+        dossier_notify(dossier=dossier, event=event, kind="result_released")
 
 
 @transaction.atomic
