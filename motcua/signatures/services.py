@@ -6,7 +6,11 @@
     document_sign_organisation  the organisation's, by its clerk  person_signed → org_signed
                                 (separate attachments: draft → org_signed)
     signed_document_release     the applicant may now download it org_signed → released
-    result_release              the same, for a dossier's result
+    result_issue                the dossier is completed with the signed result's number
+    result_release              the same as signed_document_release, for a dossier's result:
+                                only with or after the dossier's completion (it completes the
+                                dossier in the same transaction when the actor may, else it
+                                refuses)
     signed_document_revoke / signed_document_replace   the issuer withdraws or supersedes it
 
 Each service locks the document, checks permission (policies), checks the transition, writes
@@ -46,6 +50,8 @@ QR_CAPTION = "Quét mã để kiểm tra chữ ký số:\n{url}"
 REASON_PERSON = "Người có thẩm quyền ký"
 REASON_ORGANISATION = "Cơ quan, tổ chức ban hành ký số"
 CLOSED_DOSSIER = frozenset({DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED})
+# The dossier's result is issued (completed): only now may its signed result be released.
+COMPLETED_DOSSIER = frozenset({DossierStatus.RESULT_READY, DossierStatus.DELIVERED})
 
 S = DocumentState
 A = DocumentAction
@@ -360,6 +366,8 @@ def signed_document_create(
     policies.ensure_can_create(actor, organisation)
     if dossier is not None and dossier.status in CLOSED_DOSSIER and kind == DocumentKind.RESULT:
         raise Conflict(_("This dossier was closed without a result."), code="dossier_closed")
+    if kind == DocumentKind.RESULT and dossier is not None:
+        number_notation = _result_number(dossier, number_notation)
     if signer is None and kind != DocumentKind.ATTACHMENT:
         signer = _default_signer(organisation, actor)
     data = _initial_pdf(
@@ -393,6 +401,33 @@ def signed_document_create(
     document.save(update_fields=["file", "sha256", "updated_at"])
     _audit("create", document, actor, "", kind=kind, dossier=dossier.code if dossier else None)
     return document
+
+
+def _result_number(dossier: Dossier, number_notation: str) -> str:
+    """The number of a dossier's result, given once: the number printed on the signed result
+    is the one the dossier is completed with (result_issue); a dossier completed before its
+    result was prepared lends its number to it."""
+    given = nfc(number_notation.strip())
+    recorded = dossier.result_number.strip()
+    if recorded:
+        if given and _formatted_number(given) != _formatted_number(recorded):
+            raise ValidationFailed(
+                _("This dossier was completed with result number %(number)s: use that number.")
+                % {"number": recorded},
+                code="result_number_differs",
+                fields={"number_notation": recorded},
+            )
+        return recorded
+    if dossier.procedure_version.has_document_result and not _split_number(given)[0]:
+        raise ValidationFailed(
+            _(
+                "Enter the number and notation of the result (for example 12/GCN-UBND): it is "
+                "printed on the result and recorded when the dossier is completed."
+            ),
+            code="result_number_required",
+            fields={"number_notation": _("required")},
+        )
+    return given
 
 
 def _initial_pdf(
@@ -587,6 +622,8 @@ def signed_document_release(*, document: SignedDocument, actor: Any) -> SignedDo
         raise Conflict(_("This dossier was closed without a result."), code="dossier_closed")
     before = document.state
     document.state = transitions.check(document.kind, document.state, A.RELEASE)
+    if document.kind == DocumentKind.RESULT and document.dossier is not None:
+        _ensure_dossier_completed(document, actor)
     now = timezone.now()
     document.released_at = now
     document.save(update_fields=["state", "released_at", "updated_at"])
@@ -603,10 +640,68 @@ def signed_document_release(*, document: SignedDocument, actor: Any) -> SignedDo
 
 @transaction.atomic
 def result_release(*, document: SignedDocument, actor: Any) -> SignedDocument:
-    """Release a dossier's signed result: only now can the applicant download it."""
+    """Release a dossier's signed result: only now can the applicant download it. Never while
+    the dossier is still in processing: if it is, the dossier is completed in the same
+    transaction when `actor` may complete it, else nothing changes and the reason is given."""
     if document.kind != DocumentKind.RESULT:
         raise Conflict(_("This document is not a result."), code="not_a_result")
     return signed_document_release(document=document, actor=actor)
+
+
+@transaction.atomic
+def result_issue(*, document: SignedDocument, actor: Any, note: str = "") -> Dossier:
+    """Issue the dossier's result (complete the dossier, DOMAIN §3) with the number of its
+    signed result: the number given when the result was prepared is never asked again.
+
+    The result must carry the organisation's signature first. The dossier service checks who
+    may complete and where in the internal process (dossier_complete)."""
+    document = _lock(document)
+    if document.kind != DocumentKind.RESULT or document.dossier is None:
+        raise Conflict(_("This document is not a dossier's result."), code="not_a_result")
+    if document.state not in transitions.ISSUED:
+        raise Conflict(
+            _("The result must carry the leader's and the organisation's signatures first."),
+            code="result_unsigned",
+        )
+    return _dossier_complete(document, actor, note=note)
+
+
+def _dossier_complete(document: SignedDocument, actor: Any, *, note: str = "") -> Dossier:
+    from motcua.dossiers.services import dossier_complete
+
+    dossier = document.dossier
+    assert dossier is not None  # noqa: S101 - the callers check
+    completed = dossier_complete(
+        dossier=dossier, actor=actor, result_number=document.number_notation, note=note
+    )
+    _audit("issue", document, actor, document.state, dossier=completed.code)
+    return completed
+
+
+def _ensure_dossier_completed(document: SignedDocument, actor: Any) -> None:
+    """A result goes out only with or after the dossier's completion (never while the dossier
+    still shows "in processing"): complete it now if `actor` may, else refuse."""
+    from motcua.core.errors import DomainError
+
+    dossier = document.dossier
+    assert dossier is not None  # noqa: S101 - the caller checks
+    dossier.refresh_from_db(fields=["status"])
+    if dossier.status in COMPLETED_DOSSIER:
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a refusal leaves nothing behind
+            _dossier_complete(document, actor)
+    except DomainError as exc:
+        raise Conflict(
+            _(
+                "The dossier is still in processing: its result can be released only together "
+                "with or after its completion, and you may not complete it now (%(reason)s). "
+                "Ask the official who issues the result to complete the dossier first."
+            )
+            % {"reason": str(exc.message).rstrip(".")},
+            code="dossier_not_completed",
+            fields={"dossier": dossier.status},
+        ) from exc
 
 
 def _after_release(document: SignedDocument, actor: Any) -> None:
@@ -690,6 +785,7 @@ __all__ = [
     "document_sign_organisation",
     "document_sign_personal",
     "public_verification_url",
+    "result_issue",
     "result_release",
     "signed_document_create",
     "signed_document_release",

@@ -84,7 +84,7 @@ def test_signed_result_downloaded_and_verified(new_page: Any, world: Any, tmp_pa
     w = world
     d = dossier_services.dossier_forward(dossier=w.dossier, actor=w.specialist)
     d = dossier_services.dossier_approve(dossier=d, actor=w.leader)
-    d = dossier_services.dossier_complete(dossier=d, actor=w.leader, result_number="9/GP")
+    d = dossier_services.dossier_complete(dossier=d, actor=w.leader, result_number="9/GP-UBND")
     assert d.status == DossierStatus.RESULT_READY
     code = d.code
     shot = Shots()

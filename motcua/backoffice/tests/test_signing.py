@@ -37,7 +37,9 @@ def ready(world: Any) -> Any:
     w = world
     d = dossier_services.dossier_forward(dossier=w.dossier, actor=w.specialist)
     d = dossier_services.dossier_approve(dossier=d, actor=w.leader)
-    w.dossier = dossier_services.dossier_complete(dossier=d, actor=w.leader, result_number="9/GP")
+    w.dossier = dossier_services.dossier_complete(
+        dossier=d, actor=w.leader, result_number="9/GP-UBND"
+    )
     return w
 
 

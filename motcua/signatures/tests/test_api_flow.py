@@ -27,7 +27,9 @@ def ready(world: Any) -> Any:
     w = world
     d = dossier_services.dossier_forward(dossier=w.dossier, actor=w.specialist)
     d = dossier_services.dossier_approve(dossier=d, actor=w.leader)
-    w.dossier = dossier_services.dossier_complete(dossier=d, actor=w.leader, result_number="9/GP")
+    w.dossier = dossier_services.dossier_complete(
+        dossier=d, actor=w.leader, result_number="9/GP-UBND"
+    )
     assert w.dossier.status == DossierStatus.RESULT_READY
     return w
 
@@ -97,7 +99,7 @@ def test_full_flow_through_the_api(client: Client, ready: Any) -> None:
 def test_uploaded_pdf_in_multipart(client: Client, ready: Any, plain_pdf: bytes) -> None:
     w = ready
     upload = SimpleUploadedFile("kq.pdf", plain_pdf, content_type="application/pdf")
-    data = json.dumps({"dossier": w.dossier.code, "kind": "result", "number_notation": "3/GP"})
+    data = json.dumps({"dossier": w.dossier.code, "kind": "result", "number_notation": "9/GP-UBND"})
     response = client.post(DOCUMENTS, {"data": data, "file": upload}, headers=bearer(w.leader))
     assert response.status_code == 201, response.json()
     assert response.json()["state"] == "draft"
