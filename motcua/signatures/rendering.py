@@ -17,7 +17,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.printing.layout import A4, FormSpec, header_context
 from motcua.dossiers.printing.pdf import base_context, render_pdf
 from motcua.organisations.models import Organisation
-from motcua.signatures.signing import PERSON_BOX_MM
+from motcua.signatures.signing import DEFAULT_SEAL_MM, PERSON_BOX_MM, sign_space_mm
 
 RESULT_TEMPLATE = "signatures/result.html"
 DEFAULT_TITLE = "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
@@ -50,6 +50,7 @@ def render_result_pdf(
     position: str = "",
     authority: str = "",
     when: dt.datetime | None = None,
+    seal_mm: float = DEFAULT_SEAL_MM,
 ) -> bytes:
     """The PDF of a result document issued by `organisation` (A4, Decree 30/2020 layout)."""
     title = title or DEFAULT_TITLE
@@ -68,6 +69,7 @@ def render_result_pdf(
         "position": position,
         "authority": authority,
         "sign_box_mm": PERSON_BOX_MM,
+        "sign_space_mm": round(sign_space_mm(seal_mm), 1),
     }
     context.update(base_context(spec, code=code or number_notation or title))
     return render_pdf(RESULT_TEMPLATE, context)

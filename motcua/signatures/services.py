@@ -455,6 +455,7 @@ def _initial_pdf(
             dossier=dossier,
             signer_name=_display_name(signer) if signer is not None else "",
             position=(getattr(signer, "position", "") or "") if signer is not None else "",
+            seal_mm=_seal_mm(organisation),
         )
     if dossier is None:
         raise ValidationFailed(_("Attach the PDF file."), fields={"file": _("required")})
@@ -464,6 +465,14 @@ def _initial_pdf(
     if not number:
         raise ValidationFailed(_("Name the form to sign."), fields={"form": _("required")})
     return render_form(dossier, number)
+
+
+def _seal_mm(organisation: Organisation) -> float:
+    """The diameter of the seal the organisation's signature will show (actual size)."""
+    try:
+        return float(credential_for_organisation(organisation).image_width_mm)
+    except ValidationFailed:  # no key yet: the space of a usual seal
+        return signing.DEFAULT_SEAL_MM
 
 
 def _formatted_number(number_notation: str) -> str:
