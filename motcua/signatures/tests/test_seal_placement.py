@@ -55,7 +55,9 @@ def _line(pdf: bytes, text: str) -> Box:
     assert found is not None, text
     page, centre, baseline, size = found
     width = fonts.text_width_pt(text.upper(), size, fonts.BOLD)
-    return Box(page, centre - width / 2, baseline - 0.22 * size, centre + width / 2, baseline + size)
+    return Box(
+        page, centre - width / 2, baseline - 0.22 * size, centre + width / 2, baseline + size
+    )
 
 
 @pytest.mark.django_db
@@ -75,6 +77,4 @@ def test_signed_result_places_the_seal_per_decree_30(world):
     image = Box(int(page), x0, y0, x1, y1)
     diameter = services.credential_for_organisation(document.organisation).image_width_mm
     seal = signing.seal_box(image, diameter)
-    _assert_decree_30(
-        image, seal, _line(data, LEADER_POSITION), _line(data, LEADER_NAME), diameter
-    )
+    _assert_decree_30(image, seal, _line(data, LEADER_POSITION), _line(data, LEADER_NAME), diameter)
