@@ -54,6 +54,14 @@ from motcua.signatures import transitions as signature_transitions
 from motcua.signatures.enums import DocumentAction, DocumentKind
 from motcua.signatures.models import SignedDocument
 from motcua.signatures.path import COMPLETED, NEXT, PathStep, ResultPath, result_path
+from motcua.signatures.result_forms import (
+    DATE,
+    LINES,
+    NUMBER,
+    ResultForm,
+    initial_details,
+    result_form_for,
+)
 from motcua.signatures.services import CLOSED_DOSSIER
 
 A = DocumentAction
@@ -138,6 +146,7 @@ CREATE_KINDS = (K.RESULT, K.RECEIPT)
 SOURCE_TEMPLATE = "template"
 SOURCE_UPLOAD = "upload"
 RESULT_FORM_FIELDS = ("file", "title", "number_notation", "paragraphs")
+DETAIL_PREFIX = "detail_"  # a detail of the procedure's own result paper (result_forms)
 
 
 class ResultDocumentForm(forms.Form):
@@ -176,9 +185,40 @@ class ResultDocumentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, dossier: Dossier | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "result")
         super().__init__(*args, **kwargs)
+        self.paper: ResultForm | None = None
+        if dossier is None:
+            return
+        if dossier.procedure_version.has_document_result and not dossier.result_number:
+            self.fields["number_notation"].required = True  # printed on it, given once
+        self.paper = result_form_for(dossier.procedure_version.procedure.code)
+        if self.paper is None:
+            return
+        # The procedure's own paper (result_forms): its details instead of a free text.
+        del self.fields["title"], self.fields["paragraphs"]
+        if self.paper.notation_hint:
+            self.fields["number_notation"].help_text = _("For example %(example)s.") % {
+                "example": self.paper.notation_hint
+            }
+        initial = initial_details(self.paper, dossier.applicant)
+        for detail in self.paper.details:
+            widget: forms.Widget = forms.TextInput()
+            if detail.kind == LINES:
+                widget = forms.Textarea(attrs={"rows": 3})
+            elif detail.kind == DATE:
+                widget = forms.TextInput(
+                    attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+                )
+            elif detail.kind == NUMBER:
+                widget = forms.TextInput(attrs={"inputmode": "numeric"})
+            self.fields[DETAIL_PREFIX + detail.name] = forms.CharField(
+                label=str(detail.label),
+                required=detail.required,  # not for an uploaded PDF: see full_clean()
+                initial=initial[detail.name],
+                widget=widget,
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -186,13 +226,28 @@ class ResultDocumentForm(forms.Form):
             self.add_error("file", _("Choose the PDF file to upload."))
         return data
 
+    def full_clean(self) -> None:
+        # An uploaded PDF needs none of the paper's details.
+        if self.is_bound and self.paper is not None:
+            upload = self.data.get(self.add_prefix("source")) == SOURCE_UPLOAD
+            for detail in self.paper.details:
+                self.fields[DETAIL_PREFIX + detail.name].required = detail.required and not upload
+        super().full_clean()
+
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
         if data["source"] == SOURCE_UPLOAD:
             return {
                 "pdf": data["file"],
-                "title": data["title"],
+                "title": data.get("title", ""),
                 "number_notation": data["number_notation"],
+            }
+        if self.paper is not None:
+            return {
+                "number_notation": data["number_notation"],
+                "details": {
+                    d.name: data.get(DETAIL_PREFIX + d.name, "") for d in self.paper.details
+                },
             }
         lines = [line.strip() for line in data["paragraphs"].splitlines()]
         return {
@@ -338,7 +393,7 @@ def signing_panel(
         rows=[_row(user, d) for d in documents],
         can_create_result=can_create_result,
         can_create_receipt=can_create_signed_document(user, dossier, K.RECEIPT, documents),
-        result_form=result_form or ResultDocumentForm(),
+        result_form=result_form or ResultDocumentForm(dossier=dossier),
         result_form_open=result_form is not None
         or (path is not None and path.path.current == PathStep.PREPARE and can_create_result),
         summary=summary or [],
@@ -394,7 +449,7 @@ def signed_document_new(request: HttpRequest, code: str, kind: str) -> HttpRespo
     form: ResultDocumentForm | None = None
     arguments: dict[str, Any] = {}
     if kind == K.RESULT:
-        form = ResultDocumentForm(request.POST, request.FILES)
+        form = ResultDocumentForm(request.POST, request.FILES, dossier=dossier)
         if not form.is_valid():
             return _render(request, dossier, result_form=form, status=422)
         arguments = form.service_arguments()
@@ -406,8 +461,9 @@ def signed_document_new(request: HttpRequest, code: str, kind: str) -> HttpRespo
     except DomainError as exc:
         if form is not None:
             for key, message in exc.fields.items():
-                if key in RESULT_FORM_FIELDS:
-                    form.add_error(key, message)
+                name = key.replace("details.", DETAIL_PREFIX, 1)
+                if name in form.fields and (key in RESULT_FORM_FIELDS or name != key):
+                    form.add_error(name, message)
         fresh = dossier_selectors.dossier_get_by_code(dossier.code)
         return _render(request, fresh, result_form=form, error=exc, status=exc.http_status)
     messages.success(

@@ -38,10 +38,11 @@ from motcua.dossiers.enums import DossierStatus
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.printing.forms import public_base_url
 from motcua.organisations.models import Organisation
-from motcua.signatures import config, images, policies, signing, transitions
+from motcua.signatures import config, images, policies, result_forms, signing, transitions
 from motcua.signatures.backends import SignerBackend, backend_for_credential
 from motcua.signatures.enums import BackendKind, DocumentAction, DocumentKind, DocumentState
 from motcua.signatures.models import DocumentRevision, SignedDocument, SigningCredential
+from motcua.signatures.result_forms import ResultForm
 
 FIELD_PERSON = "motcua-person"
 FIELD_ORGANISATION = "motcua-organisation"
@@ -335,8 +336,12 @@ def signed_document_create(
     paragraphs: list[str] | None = None,
     signer: Any = None,
     parent: SignedDocument | None = None,
+    details: dict[str, Any] | None = None,
 ) -> SignedDocument:
     """A new document to sign (state draft), with the QR code of its verification page.
+
+    `details`: a result rendered on its procedure's own paper (result_forms: the birth
+    extract, the household-business certificate, the certified copy), filled with them.
 
     The PDF is `pdf` (bytes or an uploaded file) or, without it: for a result, rendered from
     the result template; for a receipt, form 01 of `dossier`; for a form, form `form`. The
@@ -370,6 +375,9 @@ def signed_document_create(
         number_notation = _result_number(dossier, number_notation)
     if signer is None and kind != DocumentKind.ATTACHMENT:
         signer = _default_signer(organisation, actor)
+    result_form, cleaned = _result_details(kind, dossier, pdf, details)
+    if result_form is not None and not title:
+        title = result_form.title.capitalize()
     data = _initial_pdf(
         kind=kind,
         dossier=dossier,
@@ -380,6 +388,8 @@ def signed_document_create(
         number_notation=number_notation,
         paragraphs=paragraphs,
         signer=signer,
+        result_form=result_form,
+        details=cleaned,
     )
     number, notation = _split_number(number_notation)
     document = SignedDocument(
@@ -401,6 +411,29 @@ def signed_document_create(
     document.save(update_fields=["file", "sha256", "updated_at"])
     _audit("create", document, actor, "", kind=kind, dossier=dossier.code if dossier else None)
     return document
+
+
+def _result_details(
+    kind: str, dossier: Dossier | None, pdf: Any, details: dict[str, Any] | None
+) -> tuple[ResultForm | None, dict[str, Any] | None]:
+    """The procedure's result form and the details as printed (None: the generic result)."""
+    if details is None or pdf is not None or kind != DocumentKind.RESULT or dossier is None:
+        return None, None
+    form = result_forms.result_form_for(dossier.procedure_version.procedure.code)
+    if form is None:
+        raise ValidationFailed(
+            _("This procedure has no result form: write the result's content instead."),
+            code="no_result_form",
+            fields={"details": _("not expected")},
+        )
+    try:
+        return form, result_forms.clean_details(form, details, dossier.applicant)
+    except result_forms.DetailError as exc:
+        raise ValidationFailed(
+            _("Check the details of the result."),
+            code="result_details_invalid",
+            fields={f"details.{name}": message for name, message in exc.errors.items()},
+        ) from exc
 
 
 def _result_number(dossier: Dossier, number_notation: str) -> str:
@@ -441,6 +474,8 @@ def _initial_pdf(
     number_notation: str,
     paragraphs: list[str] | None,
     signer: Any,
+    result_form: ResultForm | None = None,
+    details: dict[str, Any] | None = None,
 ) -> bytes:
     if pdf is not None:
         return _pdf_bytes(pdf)
@@ -456,6 +491,8 @@ def _initial_pdf(
             signer_name=_display_name(signer) if signer is not None else "",
             position=(getattr(signer, "position", "") or "") if signer is not None else "",
             seal_mm=_seal_mm(organisation),
+            result_form=result_form,
+            details=details,
         )
     if dossier is None:
         raise ValidationFailed(_("Attach the PDF file."), fields={"file": _("required")})

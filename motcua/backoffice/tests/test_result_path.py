@@ -184,3 +184,52 @@ def test_the_complete_form_carries_the_prepared_number(client: Client, approved:
     assert response.status_code == 302
     w.dossier.refresh_from_db()
     assert w.dossier.result_number == "08/GCN"
+
+
+def test_a_birth_registration_result_is_prepared_on_its_own_form(
+    client: Client, world: Any
+) -> None:
+    from motcua.dossiers.services import ApplicantInput, dossier_create, dossier_receive
+    from motcua.dossiers.tests.conftest import make_procedure
+
+    # given: an approved birth-registration dossier (procedure 1.001193)
+    w = world
+    make_procedure(code="1.001193", implementing=[w.ward], receiving=[w.centre])
+    dossier = dossier_create(
+        actor=w.citizen,
+        procedure_code="1.001193",
+        channel=2,
+        receiving_unit=w.centre,
+        applicant=ApplicantInput(full_name="Nguyễn Thị Hồng Đào", id_number="096188000123"),
+    )
+    w.dossier = dossier_receive(dossier=dossier, actor=w.counter)
+    signatures_conftest.approve(w)
+    code = w.dossier.code
+    # the preparation form asks for the extract's details, not for a free text
+    html = _panel(client, w.leader, code)
+    assert 'name="result-detail_full_name"' in html
+    assert 'name="result-paragraphs"' not in html
+    url = f"/office/dossiers/{code}/signatures/new/result/"
+    # when: a required detail is missing, then given
+    missing = client.post(url, {"result-source": "template", "result-number_notation": "7/TLKS"})
+    assert missing.status_code == 422
+    assert 'id="id_result-detail_full_name_error"' in missing.content.decode()
+    assert not SignedDocument.objects.exists()
+    response = client.post(
+        url,
+        {
+            "result-source": "template",
+            "result-number_notation": "7/TLKS",
+            "result-detail_full_name": "Nguyễn Minh Khôi",
+            "result-detail_birth_date": "15/03/2026",
+            "result-detail_birth_place": "Bệnh viện Sản - Nhi Cà Mau",
+            # pre-filled on the page
+            "result-detail_sex": "Nam",
+            "result-detail_ethnicity": "Kinh",
+            "result-detail_nationality": "Việt Nam",
+        },
+    )
+    # then
+    assert response.status_code == 302, re.findall(r"field-error[^<]*", response.content.decode())
+    document = SignedDocument.objects.get(dossier=w.dossier)
+    assert (document.title, document.number_notation) == ("Trích lục khai sinh", "07/TLKS")

@@ -5,6 +5,7 @@ result's number) → release, never while the dossier is still in processing."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from motcua.accounts.enums import Role
 from motcua.accounts.tests.factories import OfficialFactory
@@ -67,7 +68,7 @@ def test_release_while_in_processing_is_refused_when_the_actor_may_not_complete(
     approve(w)
     document = _signed(w)
     # when
-    with pytest.raises(Conflict) as err:
+    with pytest.raises(Conflict) as err, translation.override("en"):
         services.result_release(document=document, actor=w.clerk)
     # then: a clear reason, and nothing changed
     assert err.value.code == "dossier_not_completed"
