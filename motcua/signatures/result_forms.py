@@ -64,6 +64,13 @@ def _applicant_address(applicant: Any) -> str:
     return str(getattr(applicant, "address", "") or "")
 
 
+def _copy_book(_applicant: Any) -> str:
+    """This year's first book of certified copies ("01/2026-SCT/BS"); the desk may change it."""
+    from django.utils import timezone
+
+    return f"01/{timezone.localdate().year}-SCT/BS"
+
+
 BIRTH_EXTRACT = ResultForm(
     key="birth_extract",
     title="TRÍCH LỤC KHAI SINH",
@@ -130,9 +137,7 @@ CERTIFIED_COPY = ResultForm(
         Detail("paper_name", _("Paper certified (name, number, issuer)"), max_length=500),
         Detail("pages", _("Number of pages"), kind=NUMBER, default="1", max_length=3),
         Detail("copies", _("Number of copies"), kind=NUMBER, default="1", max_length=3),
-        Detail(
-            "register_book", _("Certification book"), default="01/2026-SCT/BS", max_length=30
-        ),
+        Detail("register_book", _("Certification book"), max_length=30, prefill=_copy_book),
         Detail("fee", _("Fee collected (VND)"), kind=NUMBER, required=False, max_length=9),
     ),
 )
@@ -273,13 +278,10 @@ def number_in_words(n: int) -> str:
 
 
 def date_in_words(day: dt.date) -> str:
-    """"ngày mười lăm, tháng ba, năm hai nghìn không trăm hai mươi sáu" (the extract writes
-    the date of birth out in words)."""
-    months = ("", "một", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười")
-    month = months[day.month] if day.month <= 10 else f"mười {_DIGITS[day.month - 10]}"
-    if day.month == 12:
-        month = "mười hai"
+    """ "ngày mười lăm, tháng ba, năm hai nghìn không trăm hai mươi sáu" (the extract writes
+    the date of birth out in words; days 1–9 are "mùng …", month 4 is "tư")."""
     day_words = number_in_words(day.day)
-    if day.day <= 10:
-        day_words = f"mùng {day_words}" if day.day < 10 else "mười"
+    if day.day < 10:
+        day_words = f"mùng {day_words}"
+    month = "tư" if day.month == 4 else number_in_words(day.month)
     return f"ngày {day_words}, tháng {month}, năm {number_in_words(day.year)}"

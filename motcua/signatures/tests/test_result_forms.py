@@ -95,7 +95,7 @@ DETAILS = {
             "CHỨNG THỰC BẢN SAO",
             "Chứng thực bản sao đúng với bản chính.",
             "Số chứng thực: 125",
-            "Quyển số: 01/2026-SCT/BS",
+            "-SCT/BS",
             "3 (ba) bản",
             "NGƯỜI THỰC HIỆN CHỨNG THỰC",
         ],
