@@ -155,7 +155,11 @@ def test_release_refused_while_in_processing_shows_the_reason(
     )
     document = services.document_sign_personal(document=document, actor=w.leader)
     document = services.document_sign_organisation(document=document, actor=w.clerk)
-    client.force_login(w.clerk)
+    # no release button for the clerk while the dossier is in processing: the path waits
+    html = _panel(client, w.clerk, w.dossier.code)
+    assert 'data-action="release"' not in html
+    assert _current(html) == PathStep.ISSUE and 'id="path-waiting"' in html
+    # posting anyway is refused with the reason
     response = client.post(_action_url(w.dossier.code, document, "release"), YES)
     assert response.status_code == 409
     assert "Hồ sơ vẫn đang xử lý" in response.content.decode()
