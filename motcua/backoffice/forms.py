@@ -392,6 +392,19 @@ class CompleteForm(ActionForm):
     )
     note = _note()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The number given when the signed result was prepared: shown, never asked again.
+        from motcua.signatures.selectors import signed_document_result_number
+
+        number = signed_document_result_number(self.dossier) if self.dossier else ""
+        if number:
+            field = self.fields["result_number"]
+            field.initial = number
+            field.disabled = True
+            field.required = True  # given already: not "optional"
+            field.help_text = _("The number of the prepared result: it is not asked again.")
+
 
 class DeliverForm(ActionForm):
     method = forms.ChoiceField(

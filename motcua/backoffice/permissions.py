@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from motcua.dossiers import policies as dossier_policies
-from motcua.dossiers.enums import DossierStatus
+from motcua.dossiers.enums import Action, DossierStatus
 from motcua.dossiers.models import Dossier
 from motcua.organisations.models import Organisation
 from motcua.signatures import policies as signature_policies
@@ -105,4 +105,14 @@ def signed_document_actions_for(user: Any, document: SignedDocument) -> list[str
         if not (action == DocumentAction.RELEASE and document.kind != DocumentKind.RESULT)
         and signature_transitions.allowed(document.kind, document.state, action)
         and check(user, document)
+        and (action != DocumentAction.RELEASE or _release_completes(user, document))
     ]
+
+
+def _release_completes(user: Any, document: SignedDocument) -> bool:
+    """result_release: only with or after the dossier's completion (it completes a dossier
+    still in processing when `user` may complete it)."""
+    dossier = document.dossier
+    if dossier is None or dossier.status in (DossierStatus.RESULT_READY, DossierStatus.DELIVERED):
+        return True
+    return Action.COMPLETE in actions_for(user, dossier)

@@ -64,6 +64,11 @@ PLAN: list[tuple[str, str, tuple[str, str, str], str]] = [
     ("2.000488", PROVINCE_DESK, JUSTICE, "submitted"),
     ("2.000488", PROVINCE_DESK, JUSTICE, "delivered"),
     ("2.000488", PROVINCE_DESK, JUSTICE, "withdrawn"),
+    # Approved, their result still to prepare, sign and issue: the back office's result path
+    # on each demo procedure with a result paper of its own (motcua.signatures.result_forms).
+    ("1.001193", WARD_DESK, WARD, "approved"),
+    ("1.001612", WARD_DESK, WARD, "approved"),
+    ("2.000815", WARD_DESK, WARD, "approved"),
 ]
 
 
@@ -164,6 +169,8 @@ def dossiers_load_demo(*, now: dt.datetime | None = None, seed: int = 7) -> dict
                 )
                 continue
             d = services.dossier_approve(dossier=d, actor=leader, at=later(2))
+            if target == "approved":
+                continue
             d = services.dossier_complete(
                 dossier=d, actor=leader, result_number=f"{index + 1:02d}/KQ", at=later(1)
             )

@@ -178,6 +178,9 @@ class DocumentCreateIn(Schema):
     title: str = ""
     number_notation: str = ""
     paragraphs: list[str] | None = None
+    # the details of the procedure's own result paper (birth extract, household-business
+    # certificate, certified copy: motcua.signatures.result_forms), instead of paragraphs
+    details: dict[str, str] | None = None
 
 
 class SignedDocumentOut(Schema):
@@ -263,8 +266,9 @@ def _create_input(request: HttpRequest) -> tuple[DocumentCreateIn, DjangoUploade
 def create_signed_document(request: HttpRequest) -> Any:
     """Prepare the result (from the result template, or the uploaded PDF) or the receipt (form
     01) of a dossier for signing. JSON: {"dossier", "kind": "result"|"receipt", "title"?,
-    "number_notation"?, "paragraphs"?}; or multipart with the PDF in `file` and that JSON in
-    `data`. 404 for a dossier the caller may not see."""
+    "number_notation"? (required for a result document, unless the dossier was completed with
+    one), "paragraphs"?, "details"? (the procedure's own result paper)}; or multipart with
+    the PDF in `file` and that JSON in `data`. 404 for a dossier the caller may not see."""
     from motcua.dossiers.selectors import dossier_get_for_viewer
 
     body, upload = _create_input(request)
@@ -277,6 +281,7 @@ def create_signed_document(request: HttpRequest) -> Any:
         title=body.title,
         number_notation=body.number_notation,
         paragraphs=body.paragraphs,
+        details=body.details,
     )
     return Status(201, _document_out(document))
 
@@ -306,6 +311,21 @@ def sign_signed_document_organisation(request: HttpRequest, code: str) -> Any:
 
 
 @router.post(
+    "/documents/{code}/issue",
+    response={200: SignedDocumentOut, **ERRORS},
+    operation_id="issue_signed_result",
+    auth=AUTH,
+)
+def issue_signed_result(request: HttpRequest, code: str) -> Any:
+    """Issue a signed result: its dossier is completed with the result's number (never asked
+    again). 409 before both signatures; 403 for one who may not complete the dossier now."""
+    document = selectors.signed_document_get_by_code(code)
+    services.result_issue(document=document, actor=request.user)
+    document.refresh_from_db()
+    return _document_out(document)
+
+
+@router.post(
     "/documents/{code}/release",
     response={200: SignedDocumentOut, **ERRORS},
     operation_id="release_signed_document",
@@ -313,7 +333,8 @@ def sign_signed_document_organisation(request: HttpRequest, code: str) -> Any:
 )
 def release_signed_document(request: HttpRequest, code: str) -> Any:
     """Release an organisation-signed document: a result becomes downloadable by its
-    applicant (GET /api/v1/dossiers/{code}/result)."""
+    applicant (GET /api/v1/dossiers/{code}/result), only with or after its dossier's
+    completion: a dossier still in processing is completed now if the caller may, else 409."""
     document = selectors.signed_document_get_by_code(code)
     if document.kind == DocumentKind.RESULT:
         document = services.result_release(document=document, actor=request.user)

@@ -14,10 +14,11 @@ from typing import Any
 from django.utils import timezone
 
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.printing.layout import A4, FormSpec, header_context
+from motcua.dossiers.printing.layout import A4, FormSpec, date_text, header_context, place_and_date
 from motcua.dossiers.printing.pdf import base_context, render_pdf
 from motcua.organisations.models import Organisation
-from motcua.signatures.signing import PERSON_BOX_MM
+from motcua.signatures.result_forms import ResultForm
+from motcua.signatures.signing import DEFAULT_SEAL_MM, PERSON_BOX_MM, sign_space_mm
 
 RESULT_TEMPLATE = "signatures/result.html"
 DEFAULT_TITLE = "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
@@ -50,10 +51,18 @@ def render_result_pdf(
     position: str = "",
     authority: str = "",
     when: dt.datetime | None = None,
+    seal_mm: float = DEFAULT_SEAL_MM,
+    result_form: ResultForm | None = None,
+    details: dict[str, Any] | None = None,
 ) -> bytes:
-    """The PDF of a result document issued by `organisation` (A4, Decree 30/2020 layout)."""
+    """The PDF of a result document issued by `organisation` (A4, Decree 30/2020 layout): the
+    generic result, or `result_form` (the procedure's own paper) filled with `details` as
+    cleaned by `result_forms.clean_details`."""
+    if result_form is not None:
+        title = result_form.title
     title = title or DEFAULT_TITLE
-    spec = FormSpec("KQ", title.upper(), RESULT_TEMPLATE, A4, "ket-qua")
+    template = result_form.template if result_form is not None else RESULT_TEMPLATE
+    spec = FormSpec("KQ", title.upper(), template, A4, "ket-qua")
     code = dossier.code if dossier is not None else ""
     context: dict[str, Any] = {
         **header_context(organisation, when or timezone.now()),
@@ -68,6 +77,33 @@ def render_result_pdf(
         "position": position,
         "authority": authority,
         "sign_box_mm": PERSON_BOX_MM,
+        "sign_space_mm": round(sign_space_mm(seal_mm), 1),
     }
+    if result_form is not None:
+        context.update(
+            _form_context(result_form, details or {}, when or timezone.now(), number_notation)
+        )
     context.update(base_context(spec, code=code or number_notation or title))
-    return render_pdf(RESULT_TEMPLATE, context)
+    return render_pdf(template, context)
+
+
+def _long_date(day: dt.date) -> str:
+    """ "ngày 06 tháng 12 năm 2026" (Decree 30/2020's way, as in the place-and-date line)."""
+    return place_and_date("", day).lstrip(", ")
+
+
+def _form_context(
+    form: ResultForm, details: dict[str, Any], when: dt.datetime, number_notation: str
+) -> dict[str, Any]:
+    today = timezone.localtime(when).date()
+    first = details.get("first_registered") or ""
+    first_day = dt.datetime.strptime(first, "%d/%m/%Y").date() if first else today
+    return {
+        "details": details,
+        "sign_title": form.sign_title,
+        "registered_on": date_text(today),
+        "registered_text": _long_date(today),
+        "first_registered_text": _long_date(first_day),
+        "certification_number": number_notation.split("/", 1)[0] if number_notation else "…",
+        "day_words": _long_date(today).removeprefix("ngày "),
+    }

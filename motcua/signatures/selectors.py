@@ -35,6 +35,26 @@ def signed_document_get_released_result(dossier: Dossier) -> SignedDocument | No
     )
 
 
+LIVE_STATES = (
+    DocumentState.DRAFT,
+    DocumentState.PERSON_SIGNED,
+    DocumentState.ORG_SIGNED,
+    DocumentState.RELEASED,
+)
+
+
+def signed_document_result_number(dossier: Dossier) -> str:
+    """The number of the dossier's result in progress or issued ("" when there is none): the
+    number the dossier is completed with (given once, when the result was prepared)."""
+    document = (
+        SignedDocument.objects.filter(dossier=dossier, kind=DocumentKind.RESULT)
+        .filter(state__in=LIVE_STATES)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return document.number_notation if document is not None else ""
+
+
 def signed_document_list_for_dossier(dossier: Dossier) -> QuerySet[SignedDocument]:
     return SignedDocument.objects.filter(dossier=dossier).select_related("organisation")
 

@@ -6,7 +6,11 @@
     document_sign_organisation  the organisation's, by its clerk  person_signed → org_signed
                                 (separate attachments: draft → org_signed)
     signed_document_release     the applicant may now download it org_signed → released
-    result_release              the same, for a dossier's result
+    result_issue                the dossier is completed with the signed result's number
+    result_release              the same as signed_document_release, for a dossier's result:
+                                only with or after the dossier's completion (it completes the
+                                dossier in the same transaction when the actor may, else it
+                                refuses)
     signed_document_revoke / signed_document_replace   the issuer withdraws or supersedes it
 
 Each service locks the document, checks permission (policies), checks the transition, writes
@@ -35,10 +39,19 @@ from motcua.dossiers.enums import DossierStatus
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.printing.forms import public_base_url
 from motcua.organisations.models import Organisation
-from motcua.signatures import config, images, policies, sanitising, signing, transitions
+from motcua.signatures import (
+    config,
+    images,
+    policies,
+    result_forms,
+    sanitising,
+    signing,
+    transitions,
+)
 from motcua.signatures.backends import SignerBackend, backend_for_credential
 from motcua.signatures.enums import BackendKind, DocumentAction, DocumentKind, DocumentState
 from motcua.signatures.models import DocumentRevision, SignedDocument, SigningCredential
+from motcua.signatures.result_forms import ResultForm
 
 FIELD_PERSON = "motcua-person"
 FIELD_ORGANISATION = "motcua-organisation"
@@ -47,6 +60,8 @@ QR_CAPTION = "Quét mã để kiểm tra chữ ký số:\n{url}"
 REASON_PERSON = "Người có thẩm quyền ký"
 REASON_ORGANISATION = "Cơ quan, tổ chức ban hành ký số"
 CLOSED_DOSSIER = frozenset({DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED})
+# The dossier's result is issued (completed): only now may its signed result be released.
+COMPLETED_DOSSIER = frozenset({DossierStatus.RESULT_READY, DossierStatus.DELIVERED})
 
 S = DocumentState
 A = DocumentAction
@@ -347,8 +362,12 @@ def signed_document_create(
     paragraphs: list[str] | None = None,
     signer: Any = None,
     parent: SignedDocument | None = None,
+    details: dict[str, Any] | None = None,
 ) -> SignedDocument:
     """A new document to sign (state draft), with the QR code of its verification page.
+
+    `details`: a result rendered on its procedure's own paper (result_forms: the birth
+    extract, the household-business certificate, the certified copy), filled with them.
 
     The PDF is `pdf` (bytes or an uploaded file) or, without it: for a result, rendered from
     the result template; for a receipt, form 01 of `dossier`; for a form, form `form`. The
@@ -378,8 +397,13 @@ def signed_document_create(
     policies.ensure_can_create(actor, organisation)
     if dossier is not None and dossier.status in CLOSED_DOSSIER and kind == DocumentKind.RESULT:
         raise Conflict(_("This dossier was closed without a result."), code="dossier_closed")
+    if kind == DocumentKind.RESULT and dossier is not None:
+        number_notation = _result_number(dossier, number_notation)
     if signer is None and kind != DocumentKind.ATTACHMENT:
         signer = _default_signer(organisation, actor)
+    result_form, cleaned = _result_details(kind, dossier, pdf, details)
+    if result_form is not None and not title:
+        title = result_form.title.capitalize()
     data, sanitised = _initial_pdf(
         kind=kind,
         dossier=dossier,
@@ -390,6 +414,8 @@ def signed_document_create(
         number_notation=number_notation,
         paragraphs=paragraphs,
         signer=signer,
+        result_form=result_form,
+        details=cleaned,
     )
     number, notation = _split_number(number_notation)
     document = SignedDocument(
@@ -428,6 +454,56 @@ def signed_document_create(
     return document
 
 
+def _result_details(
+    kind: str, dossier: Dossier | None, pdf: Any, details: dict[str, Any] | None
+) -> tuple[ResultForm | None, dict[str, Any] | None]:
+    """The procedure's result form and the details as printed (None: the generic result)."""
+    if details is None or pdf is not None or kind != DocumentKind.RESULT or dossier is None:
+        return None, None
+    form = result_forms.result_form_for(dossier.procedure_version.procedure.code)
+    if form is None:
+        raise ValidationFailed(
+            _("This procedure has no result form: write the result's content instead."),
+            code="no_result_form",
+            fields={"details": _("not expected")},
+        )
+    try:
+        return form, result_forms.clean_details(form, details, dossier.applicant)
+    except result_forms.DetailError as exc:
+        raise ValidationFailed(
+            _("Check the details of the result."),
+            code="result_details_invalid",
+            fields={f"details.{name}": message for name, message in exc.errors.items()},
+        ) from exc
+
+
+def _result_number(dossier: Dossier, number_notation: str) -> str:
+    """The number of a dossier's result, given once: the number printed on the signed result
+    is the one the dossier is completed with (result_issue); a dossier completed before its
+    result was prepared lends its number to it."""
+    given = nfc(number_notation.strip())
+    recorded = dossier.result_number.strip()
+    if recorded:
+        if given and _formatted_number(given) != _formatted_number(recorded):
+            raise ValidationFailed(
+                _("This dossier was completed with result number %(number)s: use that number.")
+                % {"number": recorded},
+                code="result_number_differs",
+                fields={"number_notation": recorded},
+            )
+        return recorded
+    if dossier.procedure_version.has_document_result and not _split_number(given)[0]:
+        raise ValidationFailed(
+            _(
+                "Enter the number and notation of the result (for example 12/GCN-UBND): it is "
+                "printed on the result and recorded when the dossier is completed."
+            ),
+            code="result_number_required",
+            fields={"number_notation": _("required")},
+        )
+    return given
+
+
 def _initial_pdf(
     *,
     kind: str,
@@ -439,6 +515,8 @@ def _initial_pdf(
     number_notation: str,
     paragraphs: list[str] | None,
     signer: Any,
+    result_form: ResultForm | None = None,
+    details: dict[str, Any] | None = None,
 ) -> tuple[bytes, sanitising.Sanitised | None]:
     """The PDF to sign, and for an upload what sanitising it did."""
     if pdf is not None:
@@ -453,6 +531,8 @@ def _initial_pdf(
         number_notation=number_notation,
         paragraphs=paragraphs,
         signer=signer,
+        result_form=result_form,
+        details=details,
     ), None
 
 
@@ -466,6 +546,8 @@ def _rendered_pdf(
     number_notation: str,
     paragraphs: list[str] | None,
     signer: Any,
+    result_form: ResultForm | None = None,
+    details: dict[str, Any] | None = None,
 ) -> bytes:
     if kind == DocumentKind.RESULT:
         from motcua.signatures.rendering import render_result_pdf
@@ -478,6 +560,9 @@ def _rendered_pdf(
             dossier=dossier,
             signer_name=_display_name(signer) if signer is not None else "",
             position=(getattr(signer, "position", "") or "") if signer is not None else "",
+            seal_mm=_seal_mm(organisation),
+            result_form=result_form,
+            details=details,
         )
     if dossier is None:
         raise ValidationFailed(_("Attach the PDF file."), fields={"file": _("required")})
@@ -487,6 +572,14 @@ def _rendered_pdf(
     if not number:
         raise ValidationFailed(_("Name the form to sign."), fields={"form": _("required")})
     return render_form(dossier, number)
+
+
+def _seal_mm(organisation: Organisation) -> float:
+    """The diameter of the seal the organisation's signature will show (actual size)."""
+    try:
+        return float(credential_for_organisation(organisation).image_width_mm)
+    except ValidationFailed:  # no key yet: the space of a usual seal
+        return signing.DEFAULT_SEAL_MM
 
 
 def _formatted_number(number_notation: str) -> str:
@@ -651,6 +744,8 @@ def signed_document_release(*, document: SignedDocument, actor: Any) -> SignedDo
         raise Conflict(_("This dossier was closed without a result."), code="dossier_closed")
     before = document.state
     document.state = transitions.check(document.kind, document.state, A.RELEASE)
+    if document.kind == DocumentKind.RESULT and document.dossier is not None:
+        _ensure_dossier_completed(document, actor)
     now = timezone.now()
     document.released_at = now
     document.save(update_fields=["state", "released_at", "updated_at"])
@@ -667,10 +762,68 @@ def signed_document_release(*, document: SignedDocument, actor: Any) -> SignedDo
 
 @transaction.atomic
 def result_release(*, document: SignedDocument, actor: Any) -> SignedDocument:
-    """Release a dossier's signed result: only now can the applicant download it."""
+    """Release a dossier's signed result: only now can the applicant download it. Never while
+    the dossier is still in processing: if it is, the dossier is completed in the same
+    transaction when `actor` may complete it, else nothing changes and the reason is given."""
     if document.kind != DocumentKind.RESULT:
         raise Conflict(_("This document is not a result."), code="not_a_result")
     return signed_document_release(document=document, actor=actor)
+
+
+@transaction.atomic
+def result_issue(*, document: SignedDocument, actor: Any, note: str = "") -> Dossier:
+    """Issue the dossier's result (complete the dossier, DOMAIN §3) with the number of its
+    signed result: the number given when the result was prepared is never asked again.
+
+    The result must carry the organisation's signature first. The dossier service checks who
+    may complete and where in the internal process (dossier_complete)."""
+    document = _lock(document)
+    if document.kind != DocumentKind.RESULT or document.dossier is None:
+        raise Conflict(_("This document is not a dossier's result."), code="not_a_result")
+    if document.state not in transitions.ISSUED:
+        raise Conflict(
+            _("The result must carry the leader's and the organisation's signatures first."),
+            code="result_unsigned",
+        )
+    return _dossier_complete(document, actor, note=note)
+
+
+def _dossier_complete(document: SignedDocument, actor: Any, *, note: str = "") -> Dossier:
+    from motcua.dossiers.services import dossier_complete
+
+    dossier = document.dossier
+    assert dossier is not None  # noqa: S101 - the callers check
+    completed = dossier_complete(
+        dossier=dossier, actor=actor, result_number=document.number_notation, note=note
+    )
+    _audit("issue", document, actor, document.state, dossier=completed.code)
+    return completed
+
+
+def _ensure_dossier_completed(document: SignedDocument, actor: Any) -> None:
+    """A result goes out only with or after the dossier's completion (never while the dossier
+    still shows "in processing"): complete it now if `actor` may, else refuse."""
+    from motcua.core.errors import DomainError
+
+    dossier = document.dossier
+    assert dossier is not None  # noqa: S101 - the caller checks
+    dossier.refresh_from_db(fields=["status"])
+    if dossier.status in COMPLETED_DOSSIER:
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a refusal leaves nothing behind
+            _dossier_complete(document, actor)
+    except DomainError as exc:
+        raise Conflict(
+            _(
+                "The dossier is still in processing: its result can be released only together "
+                "with or after its completion, and you may not complete it now (%(reason)s). "
+                "Ask the official who issues the result to complete the dossier first."
+            )
+            % {"reason": str(exc.message).rstrip(".")},
+            code="dossier_not_completed",
+            fields={"dossier": dossier.status},
+        ) from exc
 
 
 def _after_release(document: SignedDocument, actor: Any) -> None:
@@ -763,6 +916,7 @@ __all__ = [
     "document_sign_organisation",
     "document_sign_personal",
     "public_verification_url",
+    "result_issue",
     "result_release",
     "signed_document_create",
     "signed_document_release",

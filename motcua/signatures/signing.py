@@ -63,7 +63,10 @@ STAMP_RED = (0.81, 0.07, 0.15)
 STAMP_MAX_WIDTH_MM = 80
 CORNER_OFFSET_MM = 2
 PERSON_BOX_MM = (45.0, 18.0)  # width, height of the signature image's box
-PERSON_ANCHOR = "motcua-sign-person"
+PERSON_ANCHOR = "motcua-sign-person"  # top left of the space between the title and the name
+NAME_ANCHOR = "motcua-sign-name"  # top of the signer's name line (the space's bottom)
+SEAL_CLEARANCE_MM = 1.5  # between the seal and the title above it, the name below it
+DEFAULT_SEAL_MM = 36.0
 QR_SIZE_MM = 15
 QR_OFFSET_MM = 5
 
@@ -165,6 +168,9 @@ def person_box(pdf: bytes, *, signer_name: str = "") -> Box:
     anchor = _named_destination(pdf, PERSON_ANCHOR)
     if anchor is not None:
         page, left, top = anchor
+        name = _named_destination(pdf, NAME_ANCHOR)
+        if name is not None and name[0] == page and name[2] < top - height:
+            return image_box_in(Box(page, left, name[2], left + width, top))
         return Box(page, left, top - height, left + width, top)
     if signer_name:
         found = _find_line(pdf, nfc(signer_name))
@@ -177,6 +183,29 @@ def person_box(pdf: bytes, *, signer_name: str = "") -> Box:
     centre = x0 + (x1 - x0) * 0.7
     bottom = y0 + 45 * MM
     return Box(last, centre - width / 2, bottom, centre + width / 2, bottom + height)
+
+
+def sign_space_mm(seal_mm: float = DEFAULT_SEAL_MM) -> float:
+    """The height a document reserves between the signer's title and name: the seal at its
+    actual size with a clearance above and below (Decree 30/2020: the seal covers the left
+    third of the signer's image, never the title or the name), at least the image's box."""
+    return max(PERSON_BOX_MM[1], seal_mm + 2 * SEAL_CLEARANCE_MM)
+
+
+def image_box_in(space: Box) -> Box:
+    """The signer's image box (PERSON_BOX_MM), centred in `space`, the free space between the
+    title and the name: `seal_box` centres the seal on the image's height, so the seal stays
+    inside the space whenever the space is as tall as the seal (`sign_space_mm`)."""
+    width, height = PERSON_BOX_MM[0] * MM, PERSON_BOX_MM[1] * MM
+    centre_x = (space.x0 + space.x1) / 2
+    centre_y = (space.y0 + space.y1) / 2
+    return Box(
+        space.page,
+        centre_x - width / 2,
+        centre_y - height / 2,
+        centre_x + width / 2,
+        centre_y + height / 2,
+    )
 
 
 def seal_box(signature: Box, diameter_mm: float) -> Box:

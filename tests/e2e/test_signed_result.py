@@ -65,7 +65,11 @@ def office_open(page: Any, code: str) -> Any:
 
 
 def office_click(page: Any, code: str, action: str) -> None:
+    """Click a document's signing button: its confirmation page opens; confirm."""
     office_open(page, code).locator(f"{RESULT} [data-action='{action}']").click()
+    page.wait_for_load_state()
+    assert page.locator("#confirm").get_attribute("data-action") == action
+    page.click("#confirm-yes")
     page.wait_for_load_state()
 
 
@@ -84,7 +88,7 @@ def test_signed_result_downloaded_and_verified(new_page: Any, world: Any, tmp_pa
     w = world
     d = dossier_services.dossier_forward(dossier=w.dossier, actor=w.specialist)
     d = dossier_services.dossier_approve(dossier=d, actor=w.leader)
-    d = dossier_services.dossier_complete(dossier=d, actor=w.leader, result_number="9/GP")
+    d = dossier_services.dossier_complete(dossier=d, actor=w.leader, result_number="9/GP-UBND")
     assert d.status == DossierStatus.RESULT_READY
     code = d.code
     shot = Shots()
@@ -93,7 +97,8 @@ def test_signed_result_downloaded_and_verified(new_page: Any, world: Any, tmp_pa
     leader = new_page()
     login(leader, w.leader.username)
     panel = office_open(leader, code)
-    panel.locator("#signing-new-result summary").click()
+    # the result path's first step: the preparation form is open already
+    assert panel.locator("#signing-new-result").get_attribute("open") is not None
     panel.locator("[name='result-title']").fill("Giấy phép thử nghiệm đặc biệt")
     panel.locator("[name='result-number_notation']").fill("9/GP-UBND")
     panel.locator("[name='result-paragraphs']").fill(
@@ -154,3 +159,78 @@ def test_signed_result_downloaded_and_verified(new_page: Any, world: Any, tmp_pa
     citizen.goto(verification_link)
     assert "verdict-valid" in (citizen.locator("section.verdict").get_attribute("class") or "")
     shot(citizen, "verification-page")
+
+
+def _path_step(page: Any) -> str:
+    return page.locator("#result-path").get_attribute("data-current") or ""
+
+
+def _follow_path(page: Any, code: str, shoot: Any, name: str) -> None:
+    """Click the result path's button, look at the confirmation page, confirm."""
+    office_open(page, code)
+    page.click("#path-action")
+    page.wait_for_load_state()
+    shoot(page, f"{name}-confirm")
+    page.click("#confirm-yes")
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_leader_walks_the_result_path(new_page: Any, world: Any, viewport: str) -> None:
+    """A commune's leader who is also its clerk (as in many communes) takes a birth
+    registration from approval to the released extract, guided by the result path."""
+    from motcua.accounts.enums import Role
+    from motcua.accounts.services import official_set_roles
+    from motcua.dossiers.services import ApplicantInput, dossier_create, dossier_receive
+    from motcua.dossiers.tests.conftest import make_procedure
+    from tests.e2e.conftest import DESKTOP, PHONE
+
+    # given: an approved birth-registration dossier
+    w = world
+    official_set_roles(user=w.leader, roles=[Role.LEADER, Role.CLERK])
+    make_procedure(code="1.001193", implementing=[w.ward], receiving=[w.centre])
+    dossier = dossier_create(
+        actor=w.citizen,
+        procedure_code="1.001193",
+        channel=2,
+        receiving_unit=w.centre,
+        applicant=ApplicantInput(
+            full_name="Nguyễn Thị Hồng Đào", id_number="096188000123", email="dao@example.com"
+        ),
+    )
+    w.dossier = dossier_receive(dossier=dossier, actor=w.counter)
+    signatures_conftest.approve(w)
+    code = w.dossier.code
+    shots = Shots()
+
+    def shoot(page: Any, name: str) -> None:
+        shots(page, f"path-{viewport}-{name}")
+
+    leader = new_page(viewport=PHONE if viewport == "phone" else DESKTOP)
+    login(leader, w.leader.username)
+    # 1. prepare: the path opens on its first step, the extract's own form open below it
+    office_open(leader, code)
+    assert _path_step(leader) == "prepare"
+    shoot(leader, "prepare")
+    panel = leader.locator(PANEL)
+    panel.locator("[name='result-number_notation']").fill("25/TLKS")
+    panel.locator("[name='result-detail_full_name']").fill("Nguyễn Minh Khôi")
+    panel.locator("[name='result-detail_birth_date']").fill("15/03/2026")
+    panel.locator("[name='result-detail_birth_place']").fill("Bệnh viện Sản - Nhi Cà Mau")
+    panel.locator("[name='result-detail_mother_name']").fill("Nguyễn Thị Hồng Đào")
+    panel.locator("[data-action='new-result']").click()
+    leader.wait_for_load_state()
+    # 2.–5. sign, apply the organisation's signature, issue, release: each confirmed
+    for step in ("sign_personal", "sign_organisation", "issue", "release"):
+        office_open(leader, code)
+        assert _path_step(leader) == step
+        assert leader.locator("#path-next").inner_text()
+        shoot(leader, step)
+        _follow_path(leader, code, shoot, step)
+    # then: every step done, the dossier completed with the extract's number
+    office_open(leader, code)
+    assert _path_step(leader) == ""
+    shoot(leader, "done")
+    w.dossier.refresh_from_db()
+    assert (w.dossier.status, w.dossier.result_number) == (DossierStatus.RESULT_READY, "25/TLKS")
+    assert SignedDocument.objects.get(dossier=w.dossier).state == "released"

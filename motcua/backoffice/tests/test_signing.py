@@ -37,7 +37,9 @@ def ready(world: Any) -> Any:
     w = world
     d = dossier_services.dossier_forward(dossier=w.dossier, actor=w.specialist)
     d = dossier_services.dossier_approve(dossier=d, actor=w.leader)
-    w.dossier = dossier_services.dossier_complete(dossier=d, actor=w.leader, result_number="9/GP")
+    w.dossier = dossier_services.dossier_complete(
+        dossier=d, actor=w.leader, result_number="9/GP-UBND"
+    )
     return w
 
 
@@ -52,6 +54,9 @@ def _panel(client: Client, code: str) -> str:
     html = response.content.decode()
     assert html.lstrip().startswith("<section")  # htmx: the panel alone
     return html
+
+
+YES = {"confirm": "yes"}  # the confirmation page's form
 
 
 def _url(code: str, document: SignedDocument, action: str) -> str:
@@ -123,13 +128,13 @@ def test_result_flow_through_the_web(client: Client, ready: Any) -> None:
     assert f'href="/signatures/v/{document.verification_code}/"' in html
     assert "<svg" in html  # the verification QR code
     # when: the leader signs; the clerk applies the organisation's signature and releases
-    assert client.post(_url(code, document, "sign-personal")).status_code == 302
+    assert client.post(_url(code, document, "sign-personal"), YES).status_code == 302
     assert 'data-action="release"' not in _panel(client, code)  # releasing is the clerk's
     _as(client, w.clerk)
     assert 'data-action="sign-organisation"' in _panel(client, code)
-    assert client.post(_url(code, document, "sign-organisation")).status_code == 302
+    assert client.post(_url(code, document, "sign-organisation"), YES).status_code == 302
     assert 'data-action="release"' in _panel(client, code)
-    assert client.post(_url(code, document, "release")).status_code == 302
+    assert client.post(_url(code, document, "release"), YES).status_code == 302
     # then
     document.refresh_from_db()
     assert document.state == DocumentState.RELEASED
@@ -177,18 +182,18 @@ def test_forbidden_and_wrong_state_are_shown_at_the_top(client: Client, ready: A
     document = SignedDocument.objects.get()
     # the clerk may not sign for the leader
     _as(client, w.clerk)
-    response = client.post(_url(code, document, "sign-personal"))
+    response = client.post(_url(code, document, "sign-personal"), YES)
     assert response.status_code == 403
     assert 'id="error-summary"' in response.content.decode()
     # the organisation's signature before the leader's: wrong state
-    response = client.post(_url(code, document, "sign-organisation"))
+    response = client.post(_url(code, document, "sign-organisation"), YES)
     assert response.status_code == 409
     assert 'id="error-summary"' in response.content.decode()
     document.refresh_from_db()
     assert document.state == DocumentState.DRAFT
     assert document.revisions.count() == 1
     # unknown action, document of another dossier
-    assert client.post(_url(code, document, "approve")).status_code == 404
+    assert client.post(_url(code, document, "approve"), YES).status_code == 404
     assert client.post(f"/office/dossiers/{code}/signatures/new/minutes/").status_code == 404
 
 
@@ -199,9 +204,9 @@ def test_receipt_signed_by_leader_and_clerk(client: Client, world: Any) -> None:
     assert client.post(f"/office/dossiers/{code}/signatures/new/receipt/").status_code == 302
     receipt = SignedDocument.objects.get(kind=DocumentKind.RECEIPT)
     assert receipt.organisation == w.centre  # issued by the receiving desk
-    assert client.post(_url(code, receipt, "sign-personal")).status_code == 302
+    assert client.post(_url(code, receipt, "sign-personal"), YES).status_code == 302
     _as(client, w.clerk)
-    assert client.post(_url(code, receipt, "sign-organisation")).status_code == 302
+    assert client.post(_url(code, receipt, "sign-organisation"), YES).status_code == 302
     receipt.refresh_from_db()
     assert receipt.state == DocumentState.ORG_SIGNED
     assert 'data-action="release"' not in _panel(client, code)  # receipts are not released

@@ -190,6 +190,22 @@ def world(db, dev_pki):  # type: ignore[no-untyped-def]
     return w
 
 
+def approve(w) -> None:  # type: ignore[no-untyped-def]
+    """Move the world's dossier to its approved last step (the result may now be issued)."""
+    from motcua.dossiers.services import dossier_approve, dossier_forward
+
+    w.dossier = dossier_forward(dossier=w.dossier, actor=w.specialist)
+    w.dossier = dossier_approve(dossier=w.dossier, actor=w.leader)
+
+
+def issue(w, document) -> None:  # type: ignore[no-untyped-def]
+    """Approve the dossier and let its leader issue the signed `document` (complete it)."""
+    from motcua.signatures.services import result_issue
+
+    approve(w)
+    w.dossier = result_issue(document=document, actor=w.leader)
+
+
 def pdf_pages(data: bytes) -> int:
     import pypdf
 

@@ -11,7 +11,7 @@ from django.test import Client
 from motcua.accounts.services import api_token_create
 from motcua.signatures import services
 from motcua.signatures.enums import DocumentKind
-from motcua.signatures.tests.conftest import WARD_NAME
+from motcua.signatures.tests.conftest import WARD_NAME, issue
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,7 @@ def released(world):  # type: ignore[no-untyped-def]
     )
     document = services.document_sign_personal(document=document, actor=w.leader)
     document = services.document_sign_organisation(document=document, actor=w.clerk)
+    issue(w, document)
     return services.result_release(document=document, actor=w.clerk)
 
 

@@ -27,7 +27,9 @@ def ready(world: Any) -> Any:
     w = world
     d = dossier_services.dossier_forward(dossier=w.dossier, actor=w.specialist)
     d = dossier_services.dossier_approve(dossier=d, actor=w.leader)
-    w.dossier = dossier_services.dossier_complete(dossier=d, actor=w.leader, result_number="9/GP")
+    w.dossier = dossier_services.dossier_complete(
+        dossier=d, actor=w.leader, result_number="9/GP-UBND"
+    )
     assert w.dossier.status == DossierStatus.RESULT_READY
     return w
 
@@ -97,7 +99,7 @@ def test_full_flow_through_the_api(client: Client, ready: Any) -> None:
 def test_uploaded_pdf_in_multipart(client: Client, ready: Any, plain_pdf: bytes) -> None:
     w = ready
     upload = SimpleUploadedFile("kq.pdf", plain_pdf, content_type="application/pdf")
-    data = json.dumps({"dossier": w.dossier.code, "kind": "result", "number_notation": "3/GP"})
+    data = json.dumps({"dossier": w.dossier.code, "kind": "result", "number_notation": "9/GP-UBND"})
     response = client.post(DOCUMENTS, {"data": data, "file": upload}, headers=bearer(w.leader))
     assert response.status_code == 201, response.json()
     assert response.json()["state"] == "draft"
@@ -173,3 +175,33 @@ def test_input_errors(client: Client, ready: Any) -> None:
     hidden = _post(client, DOCUMENTS, w.outsider, {"dossier": w.dossier.code, "kind": "result"})
     assert hidden.status_code == 404  # a dossier the caller may not see is not revealed
     assert _action(client, "NOSUCHCODE", "sign-personal", w.leader).status_code == 404
+
+
+def test_issue_through_the_api_completes_with_the_results_number(
+    client: Client, world: Any
+) -> None:
+    from motcua.signatures.tests.conftest import approve
+
+    # given: an approved dossier, its result prepared with its number and signed twice
+    w = world
+    approve(w)
+    created = _post(
+        client,
+        DOCUMENTS,
+        w.leader,
+        {"dossier": w.dossier.code, "kind": "result", "number_notation": "6/GP-UBND"},
+    )
+    code = created.json()["verification_code"]
+    # the clerk may not release it yet: the dossier is still in processing
+    _action(client, code, "sign-personal", w.leader)
+    _action(client, code, "sign-organisation", w.clerk)
+    refused = _action(client, code, "release", w.clerk)
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "dossier_not_completed"
+    # when: the leader issues it
+    issued = _action(client, code, "issue", w.leader)
+    # then
+    assert issued.status_code == 200, issued.json()
+    w.dossier.refresh_from_db()
+    assert (w.dossier.status, w.dossier.result_number) == ("result_ready", "06/GP-UBND")
+    assert _action(client, code, "release", w.clerk).json()["state"] == "released"

@@ -10,7 +10,7 @@ from motcua.core.errors import Conflict, PermissionDenied, ValidationFailed
 from motcua.signatures import services
 from motcua.signatures.enums import DocumentKind, DocumentState
 from motcua.signatures.models import DocumentRevision
-from motcua.signatures.tests.conftest import LEADER_NAME, WARD_NAME
+from motcua.signatures.tests.conftest import LEADER_NAME, WARD_NAME, issue
 from motcua.signatures.transitions import TransitionNotAllowed
 from motcua.signatures.verification import appearance_text, verify_pdf
 
@@ -88,7 +88,11 @@ def test_stamp_text_is_vietnamese_with_the_iso_signing_time(world):
 def test_uploaded_pdf_signature_goes_above_the_signers_name(world, plain_pdf):
     w = world
     document = services.signed_document_create(
-        actor=w.specialist, kind=DocumentKind.RESULT, dossier=w.dossier, pdf=plain_pdf
+        actor=w.specialist,
+        kind=DocumentKind.RESULT,
+        dossier=w.dossier,
+        pdf=plain_pdf,
+        number_notation="5/GP",
     )
     document = services.document_sign_personal(document=document, actor=w.leader)
     page, x0, y0, _x1, y1 = document.person_box
@@ -140,6 +144,7 @@ def test_result_not_downloadable_before_release_and_is_after(world, client):
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
     # when
+    issue(w, document)
     services.result_release(document=document, actor=w.clerk)
     # then
     response = client.get(url)
@@ -158,6 +163,7 @@ def test_release_records_audit_and_releases_attachments(world, plain_pdf):
     )
     services.document_sign_organisation(document=attachment, actor=w.clerk)
     main = services.document_sign_organisation(document=main, actor=w.clerk)
+    issue(w, main)
     services.result_release(document=main, actor=w.clerk)
     attachment.refresh_from_db()
     assert attachment.state == DocumentState.RELEASED
@@ -170,6 +176,7 @@ def test_release_records_audit_and_releases_attachments(world, plain_pdf):
         "signed_document_create",
         "signed_document_sign_personal",
         "signed_document_sign_organisation",
+        "signed_document_issue",
         "signed_document_release",
     ]
 
@@ -247,7 +254,11 @@ def test_leader_without_certificate_is_told(world):
 def test_not_a_pdf_is_refused(world):
     with pytest.raises(ValidationFailed) as err:
         services.signed_document_create(
-            actor=world.specialist, kind=DocumentKind.RESULT, dossier=world.dossier, pdf=b"hello"
+            actor=world.specialist,
+            kind=DocumentKind.RESULT,
+            dossier=world.dossier,
+            pdf=b"hello",
+            number_notation="5/GP",
         )
     assert err.value.code == "not_a_pdf"
 
@@ -272,6 +283,7 @@ def test_revoke_and_replace_show_on_the_verification_page(world, client):
         document=services.document_sign_personal(document=_result(w), actor=w.leader),
         actor=w.clerk,
     )
+    issue(w, first)
     services.result_release(document=first, actor=w.clerk)
     second = services.document_sign_organisation(
         document=services.document_sign_personal(document=_result(w), actor=w.leader),
