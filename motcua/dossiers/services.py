@@ -128,8 +128,11 @@ def _resolve_time(actor: Any, at: dt.datetime | None) -> tuple[dt.datetime, bool
 
 
 def _lock(dossier: Dossier) -> Dossier:
+    """The dossier, its own row locked until commit. The procedure version and the units are
+    read in the same query but not locked (`of=("self",)`): every other dossier of the unit
+    shares those rows, and an action on a sibling dossier must not wait for this one."""
     return (
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))
         .select_related("procedure_version", "receiving_unit", "processing_unit", "current_unit")
         .get(pk=dossier.pk)
     )
