@@ -216,8 +216,9 @@ RULES: dict[str, Callable[[Any, _Facts], bool]] = {
 }
 
 # The rules that read the receiving unit only (their refusal says "this organisation").
-_DESK_RULES = frozenset({Action.RECEIVE, Action.REFUSE, Action.SUPPLEMENT, Action.WITHDRAW})
-_DESK_RULES |= {Action.DELIVER}
+_DESK_RULES = frozenset(
+    {Action.RECEIVE, Action.REFUSE, Action.SUPPLEMENT, Action.WITHDRAW, Action.DELIVER}
+)
 
 
 def _facts(dossier: Dossier, *, explicit: bool = False, method: str = "") -> _Facts:
@@ -231,7 +232,7 @@ def _facts(dossier: Dossier, *, explicit: bool = False, method: str = "") -> _Fa
         read_position=lambda: dossier_position(dossier),
         explicit=explicit,
         method=method,
-        processing_unit=dossier.processing_unit,
+        processing_unit=_Unit(dossier.processing_unit_id),  # its path read only if asked
     )
 
 
