@@ -77,7 +77,7 @@ def dossier_correct_applicant(
     number). Only this dossier's snapshot changes; the account the dossier is shown in (its
     owner) does not. Recorded as a `correct_applicant` event on the timeline (the names of the
     corrected fields and the reason) and an audit record with the values before and after."""
-    from motcua.dossiers import services  # services imports this module
+    from motcua.dossiers.services.intake import _check_applicant  # intake imports this module
 
     dossier = (
         Dossier.objects.select_for_update(of=("self",))
@@ -90,7 +90,7 @@ def dossier_correct_applicant(
         raise ValidationFailed(
             _("Give the reason for the correction."), fields={"reason": _("required")}
         )
-    services._check_applicant(changes)
+    _check_applicant(changes)
     applicant = Applicant.objects.select_for_update().get(pk=dossier.applicant_id)
     before = _snapshot_values(applicant)
     after = {name: str(getattr(changes, name) or "").strip() for name in SNAPSHOT_FIELDS}
