@@ -19,9 +19,10 @@ Two stages:
      calendar's `clock_start` / `due_at` / `extend_due` / `working_time_between`, the process
      steps of `process_steps_for`, the step results of `services._step_result`, the processing
      unit of `services._processing_unit` — and writes in batches of whole days (dossiers,
-     steps, events, components, applicants, reporting facts) with binary COPY on PostgreSQL,
-     executemany elsewhere: thousands of dossiers per second.
-   `tests/test_history.py` runs both executors on the same plans and compares every stored
+     steps, events, components, applicants) with binary COPY on PostgreSQL, executemany
+     elsewhere: thousands of dossiers per second. The reporting facts are not written here:
+     each batch ends with the reporting app's own `facts_rebuild` for its dossiers.
+   `motcua/demo/tests/test_history.py` runs both executors on the same plans and compares every stored
    field. What the bulk path does not write: one audit record per action (it writes one for the
    whole run) and notifications (the generated applicants have no e-mail address).
 
@@ -40,7 +41,6 @@ import multiprocessing
 import operator
 import queue
 import random
-import sys
 import threading
 import time
 import traceback
@@ -48,7 +48,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing import connection as mp_connection
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, connections, transaction
@@ -60,6 +60,7 @@ from motcua.calendar import deadlines as dl
 from motcua.calendar.selectors import calendar_for
 from motcua.core.audit import audit_record
 from motcua.core.errors import ValidationFailed
+from motcua.core.progress import Progress
 from motcua.core.text import fold
 from motcua.dossiers import services, transitions
 from motcua.dossiers.enums import (
@@ -81,6 +82,7 @@ from motcua.organisations.models import Organisation
 from motcua.procedures.enums import OnlineLevel, ProcedureStatus
 from motcua.procedures.models import ProcedureCase, ProcedureVersion, RequiredPaper, TimeLimit
 from motcua.procedures.services import process_steps_for
+from motcua.reporting.facts import facts_rebuild
 
 S = DossierStatus
 TZ = dl.TZ
@@ -272,6 +274,7 @@ class Catalogue:
         self._limits: dict[tuple[int, int, int | None], TimeLimit | None] = {}
         self._fees: dict[tuple[int, int, int | None], int] = {}
         self._spec_info: dict[int, tuple[str, str, int]] = {}  # by id() of the cached specs
+        self._roles: dict[int, list[str]] = {}  # by id() of the cached spec lists
 
     def calendar(self, unit: Organisation) -> dl.WorkCalendar:
         cal = self._calendars.get(unit.pk)
@@ -316,6 +319,13 @@ class Catalogue:
         if key not in self._specs:
             self._specs[key] = list(process_steps_for(version, case))
         return self._specs[key]
+
+    def roles(self, specs: list[Any]) -> list[str]:
+        """The roles of a process's steps (what `transitions` reads), by id() of the specs."""
+        roles = self._roles.get(id(specs))
+        if roles is None:
+            roles = self._roles[id(specs)] = [str(spec.role) for spec in specs]
+        return roles
 
 
 def _cumulative(weights: Sequence[float]) -> list[float]:
@@ -915,6 +925,7 @@ class _State:
 
     dossier: Rec
     specs: list[Any]
+    roles: list[str]
     cal: dl.WorkCalendar
     steps: list[Rec] = field(default_factory=list)
     events: list[Rec] = field(default_factory=list)
@@ -935,9 +946,6 @@ class BulkWriter:
             model: _Table(model) for model in (Applicant, Dossier, StepRecord, DossierEvent)
         }
         self.tables[DossierComponent] = _Table(DossierComponent, with_pk=False)
-        from motcua.reporting.models import DossierFact
-
-        self.fact_table = _Table(DossierFact)
         self._sequences: dict[tuple[int, dt.date], int] = {}
 
     # --- the services' state changes, replayed (motcua/dossiers/services.py, same order)
@@ -1087,7 +1095,7 @@ class BulkWriter:
         index = self._index(st)
         self._close_step(st, at)
         following = index + 1
-        if following < len(st.specs) and not services._is_return_step(st.specs, following):
+        if following < len(st.specs) and not transitions.is_return_step(st.roles, following):
             self._open_step(st, following, at)
         # else: approved at the last working step, the dossier stays at the closed step until
         # the result is issued (the planner never forwards to another agency).
@@ -1156,7 +1164,7 @@ class BulkWriter:
                 self._end(st, S.RESULT_READY, at)
                 d.result_number = step.result_number.strip()
                 last = len(st.specs) - 1
-                if services._is_return_step(st.specs, last) and index != last:
+                if transitions.is_return_step(st.roles, last) and index != last:
                     self._open_step(st, last, at, order=max(last, index + 1) + 1)
                 self._event(
                     st,
@@ -1249,9 +1257,8 @@ class BulkWriter:
             created_by_id=self.actor_id,
         )
         d.processing_unit_id = d.processing_unit.pk
-        st = _State(
-            d, self.catalogue.specs(version, offer.case), self.catalogue.calendar(plan.unit)
-        )
+        specs = self.catalogue.specs(version, offer.case)
+        st = _State(d, specs, self.catalogue.roles(specs), self.catalogue.calendar(plan.unit))
         self._event(st, Action.SUBMIT, at, from_status="", data={"channel": plan.channel})
         papers = {p.code: p for p in offer.papers if p.code}
         for c in plan.components:
@@ -1373,8 +1380,6 @@ class BulkWriter:
         return codes
 
     def _statements(self, states: list[_State], applicants: list[Rec]) -> Batch:
-        from motcua.reporting.facts import Papers, fact_values
-
         dossiers = [st.dossier for st in states]
         steps = [step for st in states for step in st.steps]
         events = [e for st in states for e in st.events]
@@ -1393,26 +1398,12 @@ class BulkWriter:
                 row.dossier_id = d.id
             for c in st.components:
                 c.event_id = st.events[0].id  # the submission
-        calendars = self.catalogue._calendars
-        facts = []
-        for st in states:
-            papers = Papers(
-                submitted=sum(c.kind == ComponentKind.SUBMISSION for c in st.components),
-                not_digitised=sum(
-                    c.kind == ComponentKind.SUBMISSION and not c.digitised for c in st.components
-                ),
-                reused=sum(bool(c.reused) for c in st.components),
-            )
-            values = fact_values(st.dossier, calendars.__getitem__, papers)  # type: ignore[arg-type]
-            if values is not None:
-                facts.append(Rec(dossier_id=st.dossier.id, **values))
         statements = [
             self.tables[Applicant].prepare(applicants),
             self.tables[Dossier].prepare(dossiers),
             self.tables[StepRecord].prepare(steps),
             self.tables[DossierEvent].prepare(events),
             self.tables[DossierComponent].prepare(components),
-            self.fact_table.prepare(facts),
         ]
         sequences = dict(self._sequences)
         return Batch(dossiers, [st for st in statements if st is not None], sequences)
@@ -1430,6 +1421,18 @@ class Batch:
         for statement in self.statements:
             statement.run()
         _sequences_save(self.sequences)
+        _facts_rebuild([d.id for d in self.dossiers])
+
+
+FACTS_CHUNK = 5000  # dossier ids per query (PostgreSQL takes at most 65,535 parameters)
+
+
+def _facts_rebuild(dossier_ids: list[int]) -> None:
+    """The reporting facts of the dossiers just inserted, by the reporting app's own rebuild
+    (in the batch's transaction): this module never writes the reporting tables itself."""
+    for k in range(0, len(dossier_ids), FACTS_CHUNK):
+        chunk = dossier_ids[k : k + FACTS_CHUNK]
+        facts_rebuild(dossiers=Dossier.objects.filter(pk__in=chunk), batch_size=FACTS_CHUNK)
 
 
 def _sequences_save(last: dict[tuple[int, dt.date], int]) -> None:
@@ -1475,37 +1478,6 @@ def _allocate_ids(model: Any, n: int) -> list[int]:
 
 
 # --- the command's entry point ------------------------------------------------------------------
-
-
-class Progress:
-    """ "\\r12,345/272,000 (45%) 2,100/s" on a terminal (stderr)."""
-
-    def __init__(self, total: int, stream: TextIO | None = None, label: str = "") -> None:
-        self.total = total
-        self.done = 0
-        self.stream = stream if stream is not None else sys.stderr
-        self.label = label
-        self.started = time.monotonic()
-        self._last = 0.0
-
-    def advance(self, n: int = 1, *, force: bool = False) -> None:
-        self.done += n
-        now = time.monotonic()
-        if not force and now - self._last < 0.2 and self.done < self.total:
-            return
-        self._last = now
-        rate = self.done / max(now - self.started, 1e-6)
-        pct = 100 * self.done // self.total if self.total else 100
-        self.stream.write(
-            f"\r{self.label}{self.done:,}/{self.total:,} ({pct}%) {rate:,.0f}/s".ljust(48)
-        )
-        self.stream.flush()
-
-    def finish(self) -> float:
-        self.advance(0, force=True)
-        self.stream.write("\n")
-        self.stream.flush()
-        return time.monotonic() - self.started
 
 
 class _Pipeline:

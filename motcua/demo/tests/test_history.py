@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from motcua.dossiers import history
+from motcua.demo import history
 from motcua.dossiers.enums import Action
 from motcua.dossiers.models import Dossier, DossierSequence
 from motcua.dossiers.tests.conftest import make_procedure, vn
