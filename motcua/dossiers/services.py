@@ -29,7 +29,7 @@ from motcua.calendar.selectors import calendar_for
 from motcua.core.audit import audit_record, current_interface
 from motcua.core.audit_models import Interface
 from motcua.core.errors import PermissionDenied, ValidationFailed
-from motcua.dossiers import transitions
+from motcua.dossiers import lifecycle, transitions
 from motcua.dossiers.codes import dossier_code_next
 from motcua.dossiers.enums import (
     PAUSED_STATUSES,
@@ -39,7 +39,6 @@ from motcua.dossiers.enums import (
     ComponentKind,
     DeliveryMethod,
     DossierStatus,
-    StepResult,
 )
 from motcua.dossiers.models import Applicant, Dossier, DossierComponent, DossierEvent, StepRecord
 from motcua.dossiers.rules import classify
@@ -128,8 +127,11 @@ def _resolve_time(actor: Any, at: dt.datetime | None) -> tuple[dt.datetime, bool
 
 
 def _lock(dossier: Dossier) -> Dossier:
+    """The dossier, its own row locked until commit. The procedure version and the units are
+    read in the same query but not locked (`of=("self",)`): every other dossier of the unit
+    shares those rows, and an action on a sibling dossier must not wait for this one."""
     return (
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))
         .select_related("procedure_version", "receiving_unit", "processing_unit", "current_unit")
         .get(pk=dossier.pk)
     )
@@ -258,11 +260,7 @@ def _open_step(
     spec = specs[index]
     minutes = round(float(spec.budget_hours) * 60)
     start = ctx.at
-    due = (
-        dl.extend_due(_calendar(dossier), start, dt.timedelta(minutes=minutes))
-        if minutes
-        else start
-    )
+    due = lifecycle.step_due(_calendar(dossier), start, minutes)
     with translation.override(settings.LANGUAGE_CODE):  # stored once, in the official language
         name = str(spec.name)
     step = StepRecord.objects.create(
@@ -281,10 +279,8 @@ def _open_step(
 
 
 def _step_result(step: StepRecord, ended: dt.datetime) -> str:
-    """A step's budget is in working hours, so lateness is by the minute; early is by date."""
-    if ended > step.due_at:
-        return StepResult.LATE
-    return classify(ended, step.due_at)
+    """lifecycle.step_result of `step` (kept for the history generator, which calls it)."""
+    return lifecycle.step_result(step.due_at, ended)
 
 
 def _close_step(dossier: Dossier, ctx: _Ctx, note: str = "") -> StepRecord | None:
@@ -317,54 +313,38 @@ def dossier_position(dossier: Dossier) -> transitions.StepPosition:
     )
 
 
-def _pause(dossier: Dossier, ctx: _Ctx) -> None:
-    dossier.status_before_pause = dossier.status
-    if dossier.clock_started_at is not None:
-        dossier.paused_since = ctx.at
+def _open_step_of(dossier: Dossier) -> StepRecord | None:
+    step = dossier.current_step
+    return step if step is not None and step.ended_at is None else None
 
 
-def _close_pause(dossier: Dossier, ctx: _Ctx) -> int:
-    """End the pause (supplement, fees) at ctx.at: the paused working time is added to the due
-    time, the appointment and the open step's due time (DOMAIN §4). Returns the minutes."""
-    minutes = 0
-    if dossier.paused_since is not None and dossier.due_at is not None:
-        cal = _calendar(dossier)
-        paused = dl.working_time_between(
-            cal, dossier.paused_since, max(ctx.at, dossier.paused_since)
-        )
-        minutes = int(paused.total_seconds() // 60)
-        dossier.due_at = dl.extend_due(cal, dossier.due_at, paused)
-        if dossier.appointment_at is not None:
-            dossier.appointment_at = dl.extend_due(cal, dossier.appointment_at, paused)
-        step = dossier.current_step
-        if step is not None and step.ended_at is None:
-            step.due_at = dl.extend_due(cal, step.due_at, paused)
-            step.save(update_fields=["due_at"])
-        dossier.paused_minutes += minutes
-    dossier.paused_since = None
+def _state(dossier: Dossier) -> lifecycle.DossierState:
+    """The dossier's lifecycle state (with its open step's due time)."""
+    step = _open_step_of(dossier)
+    return lifecycle.state_of(dossier, step_due_at=step.due_at if step is not None else None)
+
+
+def _apply(dossier: Dossier, state: lifecycle.DossierState) -> None:
+    """Copy a lifecycle state onto the dossier (saved by the caller) and its open step (saved
+    here when its due time moved)."""
+    for name in lifecycle.FIELDS:
+        setattr(dossier, name, getattr(state, name))
+    step = _open_step_of(dossier)
+    if step is not None and state.step_due_at is not None and state.step_due_at != step.due_at:
+        step.due_at = state.step_due_at
+        step.save(update_fields=["due_at"])
+
+
+def _pause(dossier: Dossier, action: str, ctx: _Ctx) -> None:
+    _apply(dossier, lifecycle.pause(_state(dossier), action, at=ctx.at))
+
+
+def _resume(dossier: Dossier, action: str, ctx: _Ctx) -> int:
+    """Resume the clock and go back to the status before the pause (lifecycle.resume): the
+    paused working time is added to the due times (DOMAIN §4). Returns the minutes."""
+    state, minutes = lifecycle.resume(_state(dossier), action, at=ctx.at, cal=_calendar(dossier))
+    _apply(dossier, state)
     return minutes
-
-
-def _resume(dossier: Dossier, ctx: _Ctx) -> int:
-    """Resume the clock and go back to the status before the pause. Returns minutes."""
-    minutes = _close_pause(dossier, ctx)
-    dossier.status = dossier.status_before_pause or S.IN_PROGRESS
-    dossier.status_before_pause = ""
-    return minutes
-
-
-def _set_due_times(dossier: Dossier, received_at: dt.datetime) -> None:
-    version = dossier.procedure_version
-    limit = version.time_limit_for(dossier.channel, dossier.case)
-    cal = _calendar(dossier)
-    start = dl.clock_start(cal, received_at, version.cutoff)
-    dossier.clock_started_at = start
-    if limit is None:
-        dossier.due_at = None
-        dossier.appointment_at = None
-        return
-    dossier.due_at = dl.due_at(cal, start, limit.amount, limit.unit)
-    dossier.appointment_at = dossier.due_at
 
 
 def _save(dossier: Dossier, *fields: str) -> None:
@@ -606,9 +586,16 @@ def dossier_create(
 
 def _receive(dossier: Dossier, ctx: _Ctx, note: str) -> Dossier:
     before = dossier.status
-    dossier.status = S.RECEIVED
-    dossier.received_at = ctx.at
-    _set_due_times(dossier, ctx.at)
+    version = dossier.procedure_version
+    limit = version.time_limit_for(dossier.channel, dossier.case)
+    state = lifecycle.receive(
+        _state(dossier),
+        at=ctx.at,
+        cal=_calendar(dossier),
+        cutoff=version.cutoff,
+        limit=(limit.amount, limit.unit) if limit is not None else None,
+    )
+    _apply(dossier, state)
     step = _open_step(dossier, 0, ctx)
     if step is not None:
         _close_step(dossier, ctx)
@@ -665,15 +652,13 @@ END_FIELDS = (
 )
 
 
-def _end(dossier: Dossier, status: str, ctx: _Ctx) -> int:
-    """End processing. A dossier paused for a supplement or fees has its pause closed first,
-    as supplement and confirm_payment do (the paused working time is added to the due time),
-    so the end is classified against the due time after pauses. Returns the paused minutes."""
-    minutes = _close_pause(dossier, ctx) if dossier.paused_since is not None else 0
-    dossier.status_before_pause = ""
-    dossier.status = status
-    dossier.ended_at = ctx.at
-    dossier.paused_since = None
+def _end(dossier: Dossier, action: str, ctx: _Ctx) -> int:
+    """End processing (lifecycle.end). A dossier paused for a supplement or fees has its pause
+    closed first, as supplement and confirm_payment do (the paused working time is added to
+    the due time), so the end is classified against the due time after pauses. Returns the
+    paused minutes."""
+    state, minutes = lifecycle.end(_state(dossier), action, at=ctx.at, cal=_calendar(dossier))
+    _apply(dossier, state)
     _close_step(dossier, ctx)
     return minutes
 
@@ -689,7 +674,7 @@ def dossier_refuse(
     reason = _require_reason(reason)
     ctx = _Ctx(actor, when, explicit)
     before = dossier.status
-    _end(dossier, S.REFUSED, ctx)
+    _end(dossier, Action.REFUSE, ctx)
     dossier.end_reason = reason
     _save(dossier, *END_FIELDS, "end_reason")
     event = _event(dossier, Action.REFUSE, ctx, from_status=before, note=reason)
@@ -728,8 +713,7 @@ def dossier_request_supplement(
         )
     ctx = _Ctx(actor, when, explicit)
     before = dossier.status
-    _pause(dossier, ctx)
-    dossier.status = S.SUPPLEMENT_REQUESTED
+    _pause(dossier, Action.REQUEST_SUPPLEMENT, ctx)
     dossier.supplement_count += 1
     _save(dossier, "status", "status_before_pause", "paused_since", "supplement_count")
     event = _event(
@@ -767,7 +751,7 @@ def dossier_supplement(
     checked = _check_components(components)
     ctx = _Ctx(actor, when, explicit)
     before = dossier.status
-    minutes = _resume(dossier, ctx)
+    minutes = _resume(dossier, Action.SUPPLEMENT, ctx)
     _save(
         dossier,
         "status",
@@ -876,7 +860,7 @@ def _advance(
             role=Role.SPECIALIST,
             due_at=dossier.due_at or ctx.at,
         )
-    dossier.status = S.IN_PROGRESS
+    dossier.status = lifecycle.advance(_state(dossier), action).status
     _save(dossier, "status", "current_step", "current_unit")
     _event(
         dossier,
@@ -965,8 +949,7 @@ def dossier_request_payment(
         dossier.fee_amount = amount
     ctx = _Ctx(actor, when, explicit)
     before = dossier.status
-    _pause(dossier, ctx)
-    dossier.status = S.AWAITING_PAYMENT
+    _pause(dossier, Action.REQUEST_PAYMENT, ctx)
     _save(dossier, "status", "status_before_pause", "paused_since", "fee_amount")
     event = _event(
         dossier,
@@ -996,7 +979,7 @@ def dossier_confirm_payment(
     transitions.check(dossier.status, Action.CONFIRM_PAYMENT)
     ctx = _Ctx(actor, when, explicit)
     before = dossier.status
-    minutes = _resume(dossier, ctx)
+    minutes = _resume(dossier, Action.CONFIRM_PAYMENT, ctx)
     dossier.fee_paid_at = when
     dossier.fee_paid_online = online
     _save(
@@ -1055,7 +1038,7 @@ def dossier_complete(
     ctx = _Ctx(actor, when, explicit)
     before = dossier.status
     index = _current_index(dossier)
-    _end(dossier, S.RESULT_READY, ctx)
+    _end(dossier, Action.COMPLETE, ctx)
     dossier.result_number = result_number.strip()
     # The return step (at the desk), if the process has one, opens now (unless the dossier is
     # at it already: a process without working steps between receipt and return).
@@ -1103,7 +1086,7 @@ def dossier_deliver(
     ctx = _Ctx(actor, when, explicit)
     before = dossier.status
     _close_step(dossier, ctx, note)
-    dossier.status = S.DELIVERED
+    dossier.status = lifecycle.deliver(_state(dossier), at=when).status
     dossier.delivered_at = when
     dossier.delivery_method = method
     _save(dossier, "status", "delivered_at", "delivery_method")
@@ -1140,7 +1123,7 @@ def dossier_extend(
         )
     ctx = _Ctx(actor, when, explicit)
     old = dossier.appointment_at
-    dossier.appointment_at = new_appointment_at
+    _apply(dossier, lifecycle.extend(_state(dossier), new_appointment_at=new_appointment_at))
     dossier.extension_count += 1
     _save(dossier, "appointment_at", "extension_count")
     event = _event(
@@ -1170,7 +1153,7 @@ def dossier_stop(
     reason = _require_reason(reason)
     ctx = _Ctx(actor, when, explicit)
     before = dossier.status
-    minutes = _end(dossier, S.STOPPED, ctx)
+    minutes = _end(dossier, Action.STOP, ctx)
     dossier.end_reason = reason
     _save(dossier, *END_FIELDS, "end_reason")
     event = _event(
@@ -1196,7 +1179,7 @@ def dossier_withdraw(
     transitions.check(dossier.status, Action.WITHDRAW)
     ctx = _Ctx(actor, when, explicit)
     before = dossier.status
-    minutes = _end(dossier, S.WITHDRAWN, ctx)
+    minutes = _end(dossier, Action.WITHDRAW, ctx)
     dossier.end_reason = reason.strip()
     _save(dossier, *END_FIELDS, "end_reason")
     _event(

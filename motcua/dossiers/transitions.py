@@ -3,6 +3,8 @@ in the internal process (DOMAIN §2) the step actions approve, forward and compl
 
 Pure: no I/O. `check(status, action)` and `check_step(status, action, position)` raise
 TransitionNotAllowed; services call them after the permission check and before writing anything.
+`target(status, action)` is the status the action leads to, read from the table's second column
+(the pure lifecycle, `dossiers/lifecycle.py`, takes every new status from it).
 """
 
 from __future__ import annotations
@@ -19,24 +21,29 @@ from motcua.dossiers.enums import DossierStatus as S
 
 OPEN_AFTER_RECEIPT = frozenset({S.RECEIVED, S.IN_PROGRESS})
 
-# action -> (allowed from, resulting status; None = back to the status before the pause/same)
-TABLE: dict[str, tuple[frozenset[str], str | None]] = {
+# Targets that depend on the dossier: the status it had before its clock was paused (a
+# supplement, a payment), or the status it is in (an extension changes the appointment only).
+BEFORE_PAUSE = "(status before the pause)"
+SAME = "(same status)"
+
+# action -> (allowed from, resulting status: a status, BEFORE_PAUSE or SAME)
+TABLE: dict[str, tuple[frozenset[str], str]] = {
     Action.RECEIVE: (frozenset({S.SUBMITTED}), S.RECEIVED),
     Action.REFUSE: (frozenset({S.SUBMITTED}), S.REFUSED),
     Action.REQUEST_SUPPLEMENT: (
         frozenset({S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS}),
         S.SUPPLEMENT_REQUESTED,
     ),
-    Action.SUPPLEMENT: (frozenset({S.SUPPLEMENT_REQUESTED}), None),
+    Action.SUPPLEMENT: (frozenset({S.SUPPLEMENT_REQUESTED}), BEFORE_PAUSE),
     Action.FORWARD: (OPEN_AFTER_RECEIPT, S.IN_PROGRESS),
     Action.APPROVE: (OPEN_AFTER_RECEIPT, S.IN_PROGRESS),
     Action.REQUEST_PAYMENT: (OPEN_AFTER_RECEIPT, S.AWAITING_PAYMENT),
-    Action.CONFIRM_PAYMENT: (frozenset({S.AWAITING_PAYMENT}), None),
+    Action.CONFIRM_PAYMENT: (frozenset({S.AWAITING_PAYMENT}), BEFORE_PAUSE),
     Action.COMPLETE: (OPEN_AFTER_RECEIPT, S.RESULT_READY),
     Action.DELIVER: (frozenset({S.RESULT_READY}), S.DELIVERED),
     Action.EXTEND: (
         frozenset({S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT}),
-        None,
+        SAME,
     ),
     Action.STOP: (
         frozenset({S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT}),
@@ -71,6 +78,19 @@ def check(status: str, action: str) -> None:
             % {"action": Action(action).label, "status": S(status).label},
             extra={"status": status},
         )
+
+
+def target(status: str, action: str, *, before_pause: str = "") -> str:
+    """The status `action` leads to from `status` (checked: TransitionNotAllowed when the
+    table does not allow it). BEFORE_PAUSE resolves to `before_pause` (the status recorded when
+    the clock was paused; "in processing" when none was recorded), SAME to `status`."""
+    check(status, action)
+    to = TABLE[action][1]
+    if to == BEFORE_PAUSE:
+        return before_pause or S.IN_PROGRESS
+    if to == SAME:
+        return status
+    return to
 
 
 # --- the internal process (DOMAIN §2: receive → appraisal → leader approval → signing → return)
