@@ -43,8 +43,8 @@ from motcua.backoffice.permissions import actions_for
 from motcua.calendar.selectors import calendar_for
 from motcua.core.errors import DomainError, ValidationFailed
 from motcua.core.selectors import audit_object_types, audit_record_list
+from motcua.dossiers import registry, services
 from motcua.dossiers import selectors as dossier_selectors
-from motcua.dossiers import services
 from motcua.dossiers.enums import Action, DeliveryMethod, DossierStatus, StepResult
 from motcua.dossiers.models import Applicant, Dossier, DossierEvent
 from motcua.organisations.models import Organisation
@@ -730,49 +730,22 @@ ACTION_FIELDS = {
 
 
 def _run_action(action: str, dossier: Dossier, actor: Any, data: dict[str, Any]) -> Dossier:
-    common: dict[str, Any] = {"dossier": dossier, "actor": actor}
-    note = data.get("note", "")
-    match action:
-        case Action.RECEIVE:
-            return services.dossier_receive(**common, note=note)
-        case Action.REFUSE:
-            return services.dossier_refuse(**common, reason=data["reason"])
-        case Action.REQUEST_SUPPLEMENT:
-            return services.dossier_request_supplement(**common, missing=data["missing"], note=note)
-        case Action.SUPPLEMENT:
-            components = [
-                services.ComponentInput(name=upload.name or "", file=upload)
-                for upload in data.get("papers") or []
-            ]
-            return services.dossier_supplement(**common, components=components, note=note)
-        case Action.FORWARD:
-            return services.dossier_forward(**common, to_unit=data.get("to_unit"), note=note)
-        case Action.APPROVE:
-            return services.dossier_approve(**common, note=note)
-        case Action.REQUEST_PAYMENT:
-            return services.dossier_request_payment(**common, amount=data.get("amount"), note=note)
-        case Action.CONFIRM_PAYMENT:
-            return services.dossier_confirm_payment(
-                **common, online=bool(data.get("online")), note=note
-            )
-        case Action.COMPLETE:
-            return services.dossier_complete(
-                **common,
-                result_number=data.get("result_number", ""),
-                result_file=data.get("result_file") or None,
-                note=note,
-            )
-        case Action.DELIVER:
-            return services.dossier_deliver(**common, method=data["method"], note=note)
-        case Action.EXTEND:
-            return services.dossier_extend(
-                **common, reason=data["reason"], new_appointment_at=data["new_appointment_at"]
-            )
-        case Action.STOP:
-            return services.dossier_stop(**common, reason=data["reason"])
-        case Action.WITHDRAW:
-            return services.dossier_withdraw(**common, reason=data.get("reason", ""))
-    raise Http404("unknown action")
+    """The action's form values, as its service takes them, through the action registry."""
+    if action not in registry.OFFERED:
+        raise Http404("unknown action")
+    kwargs = {
+        name: value
+        for name, value in data.items()
+        if name in registry.parameters(action) and name not in ("at", "trusted", "notify")
+    }
+    if "components" in registry.parameters(action):
+        kwargs["components"] = [
+            services.ComponentInput(name=upload.name or "", file=upload)
+            for upload in data.get("papers") or []
+        ]
+    if "result_file" in kwargs:
+        kwargs["result_file"] = kwargs["result_file"] or None
+    return registry.run(action, dossier=dossier, actor=actor, **kwargs)
 
 
 @official_required

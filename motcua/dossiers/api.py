@@ -19,9 +19,9 @@ from motcua.accounts import policies
 from motcua.api.auth import AUTH
 from motcua.api.validation import validation_message
 from motcua.core.errors import BadRequest, PermissionDenied, ValidationFailed
-from motcua.dossiers import selectors, services
-from motcua.dossiers.enums import Action
+from motcua.dossiers import registry, selectors, services
 from motcua.dossiers.models import Dossier, IdempotencyRecord
+from motcua.dossiers.registry import ComponentIn
 from motcua.dossiers.uploads import file_sha256
 from motcua.organisations.selectors import organisation_get_by_code
 from motcua.signatures.api import get_dossier_result as signed_dossier_result
@@ -49,17 +49,6 @@ class RepresentativeIn(BaseModel):
     authorisation: str = ""
 
 
-class ComponentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    paper_code: str = ""
-    name: str = ""
-    file: str = Field("", description="Name of the multipart part carrying the file")
-    paper_original_seen: bool = False
-    is_original: bool = False
-    digitised: bool = False
-    reused: bool = False
-
-
 class DossierIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     procedure_code: str = Field(min_length=1)
@@ -70,21 +59,6 @@ class DossierIn(BaseModel):
     components: list[ComponentIn] = []
     representative: RepresentativeIn | None = None
     sub_channel: str = ""
-    at: dt.datetime | None = None
-
-
-class ActionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    reason: str = ""
-    note: str = ""
-    missing: list[str] = []
-    new_appointment_at: dt.datetime | None = None
-    to_unit: str | None = None
-    result_number: str = ""
-    method: str = "desk"
-    amount: int | None = None
-    online: bool = False
-    components: list[ComponentIn] = []
     at: dt.datetime | None = None
 
 
@@ -420,6 +394,75 @@ def list_dossier_events(request: HttpRequest, code: str) -> Any:
     ]
 
 
+def _inline_defs(schema: dict[str, Any]) -> dict[str, Any]:
+    """A pydantic JSON schema with its `$defs` inlined (the OpenAPI document stays
+    self-contained)."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return walk(dict(defs[ref.rsplit("/", 1)[-1]]))
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(schema)
+
+
+def _action_bodies() -> dict[str, Any]:
+    """OpenAPI: the request body of each action, one schema per action (registry)."""
+    bodies = []
+    for action in sorted(registry.OFFERED):
+        schema = _inline_defs(registry.ACTIONS[action].schema.model_json_schema())
+        schema["title"] = f"{action}"
+        schema["description"] = (
+            f"Body of POST …/actions/{action}. " + (schema.get("description") or "")
+        ).strip()
+        bodies.append(schema)
+    return {
+        "requestBody": {
+            "description": (
+                "The body of the action named in the path: each action takes its own fields "
+                "(a field it does not take is refused with 422). Multipart: the JSON in the "
+                "part `data`, files in their own parts (supplement: `components[].file` names "
+                "them; complete: `result_file`)."
+            ),
+            "content": {
+                "application/json": {"schema": {"oneOf": bodies}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"data": {"type": "string", "description": "JSON body"}},
+                        "additionalProperties": {"type": "string", "format": "binary"},
+                    }
+                },
+            },
+            "required": False,
+        }
+    }
+
+
+def _service_kwargs(
+    action: str, body: registry.ActionBody, files: dict[str, Any]
+) -> dict[str, Any]:
+    """The action's body as its service's keyword arguments (the API's own conversions: an
+    agency code to its unit, file parts to papers)."""
+    kwargs = body.model_dump()
+    if isinstance(body, registry.ForwardIn):
+        kwargs["to_unit"] = organisation_get_by_code(body.to_unit) if body.to_unit else None
+    if isinstance(body, registry.SupplementIn):
+        kwargs["components"] = _components(body.components, files)
+    if isinstance(body, registry.CompleteIn):
+        kwargs["result_file"] = files.get("result_file") or next(iter(files.values()), None)
+    if isinstance(body, registry.WithdrawIn):
+        kwargs["reason"] = body.reason or body.note
+        del kwargs["note"]
+    return kwargs
+
+
 @router.post(
     "/{code}/actions/{action}",
     response={
@@ -431,9 +474,10 @@ def list_dossier_events(request: HttpRequest, code: str) -> Any:
         422: ErrorOut,
     },
     operation_id="act_on_dossier",
+    openapi_extra=_action_bodies(),
 )
 def act_on_dossier(request: HttpRequest, code: str, action: str) -> Any:
-    if action not in Action.values or action == Action.SUBMIT:
+    if action not in registry.OFFERED:
         raise ValidationFailed(
             _("Unknown action “%(action)s”.") % {"action": action},
             code="unknown_action",
@@ -442,51 +486,8 @@ def act_on_dossier(request: HttpRequest, code: str, action: str) -> Any:
         )
     dossier = selectors.dossier_get_by_code(code)
     data, files = _payload(request)
-    body: ActionIn = _validate(ActionIn, data)
-    actor, at = request.user, body.at
-    common: dict[str, Any] = {"dossier": dossier, "actor": actor, "at": at}
-    match action:
-        case Action.RECEIVE:
-            dossier = services.dossier_receive(**common, note=body.note)
-        case Action.REFUSE:
-            dossier = services.dossier_refuse(**common, reason=body.reason)
-        case Action.REQUEST_SUPPLEMENT:
-            dossier = services.dossier_request_supplement(
-                **common, missing=body.missing, note=body.note
-            )
-        case Action.SUPPLEMENT:
-            dossier = services.dossier_supplement(
-                **common, components=_components(body.components, files), note=body.note
-            )
-        case Action.FORWARD:
-            to_unit = organisation_get_by_code(body.to_unit) if body.to_unit else None
-            dossier = services.dossier_forward(**common, to_unit=to_unit, note=body.note)
-        case Action.APPROVE:
-            dossier = services.dossier_approve(**common, note=body.note)
-        case Action.REQUEST_PAYMENT:
-            dossier = services.dossier_request_payment(**common, amount=body.amount, note=body.note)
-        case Action.CONFIRM_PAYMENT:
-            dossier = services.dossier_confirm_payment(**common, online=body.online, note=body.note)
-        case Action.COMPLETE:
-            dossier = services.dossier_complete(
-                **common,
-                result_number=body.result_number,
-                result_file=files.get("result_file") or next(iter(files.values()), None),
-                note=body.note,
-            )
-        case Action.DELIVER:
-            dossier = services.dossier_deliver(**common, method=body.method, note=body.note)
-        case Action.EXTEND:
-            if body.new_appointment_at is None:
-                raise ValidationFailed(
-                    _("Give the new appointment time."),
-                    fields={"new_appointment_at": _("required")},
-                )
-            dossier = services.dossier_extend(
-                **common, reason=body.reason, new_appointment_at=body.new_appointment_at
-            )
-        case Action.STOP:
-            dossier = services.dossier_stop(**common, reason=body.reason)
-        case Action.WITHDRAW:
-            dossier = services.dossier_withdraw(**common, reason=body.reason or body.note)
+    body: registry.ActionBody = _validate(registry.ACTIONS[action].schema, data)
+    dossier = registry.run(
+        action, dossier=dossier, actor=request.user, **_service_kwargs(action, body, files)
+    )
     return _json(summary_out(selectors.dossier_summary(dossier.code), request.user))

@@ -113,6 +113,7 @@ def dossiers_load_demo(*, now: dt.datetime | None = None, seed: int = 7) -> dict
                 ),
                 sub_channel=MARKER,
                 at=at,
+                trusted=True,
             )
             created += 1
             step = at
@@ -125,7 +126,7 @@ def dossiers_load_demo(*, now: dt.datetime | None = None, seed: int = 7) -> dict
             if target == "submitted":
                 continue
             if d.status == "submitted":
-                d = services.dossier_receive(dossier=d, actor=counter, at=later(0.5))
+                d = services.dossier_receive(dossier=d, actor=counter, at=later(0.5), trusted=True)
             if target == "received":
                 continue
             if target == "withdrawn":
@@ -134,6 +135,7 @@ def dossiers_load_demo(*, now: dt.datetime | None = None, seed: int = 7) -> dict
                     actor=citizen if d.owner_id == citizen.pk else counter,
                     reason="Không còn nhu cầu",
                     at=later(2),
+                    trusted=True,
                 )
                 continue
             if target == "supplement_requested":
@@ -142,14 +144,15 @@ def dossiers_load_demo(*, now: dt.datetime | None = None, seed: int = 7) -> dict
                     actor=specialist,
                     missing=["Bản sao Giấy chứng nhận quyền sử dụng đất"],
                     at=later(2),
+                    trusted=True,
                 )
                 continue
             if target == "awaiting_payment":
                 services.dossier_request_payment(
-                    dossier=d, actor=specialist, amount=20000, at=later(2)
+                    dossier=d, actor=specialist, amount=20000, at=later(2), trusted=True
                 )
                 continue
-            d = services.dossier_forward(dossier=d, actor=specialist, at=later(3))
+            d = services.dossier_forward(dossier=d, actor=specialist, at=later(3), trusted=True)
             if target in ("in_progress", "late"):
                 continue
             if target == "extended":
@@ -161,14 +164,21 @@ def dossiers_load_demo(*, now: dt.datetime | None = None, seed: int = 7) -> dict
                         cal, d.appointment_at or now, dt.timedelta(hours=24)
                     ),
                     at=later(1),
+                    trusted=True,
                 )
                 continue
-            d = services.dossier_approve(dossier=d, actor=leader, at=later(2))
+            d = services.dossier_approve(dossier=d, actor=leader, at=later(2), trusted=True)
             d = services.dossier_complete(
-                dossier=d, actor=leader, result_number=f"{index + 1:02d}/KQ", at=later(1)
+                dossier=d,
+                actor=leader,
+                result_number=f"{index + 1:02d}/KQ",
+                at=later(1),
+                trusted=True,
             )
             if target == "delivered":
-                services.dossier_deliver(dossier=d, actor=counter, method="desk", at=later(1))
+                services.dossier_deliver(
+                    dossier=d, actor=counter, method="desk", at=later(1), trusted=True
+                )
     return {"demo_dossiers_created": created}
 
 

@@ -64,6 +64,8 @@ class Action(models.TextChoices):
     EXTEND = "extend", _("Extend (apology)")
     STOP = "stop", _("Stop processing")
     WITHDRAW = "withdraw", _("Withdraw")
+    # the signed electronic result made available to the applicant (the signatures app)
+    RELEASE_RESULT = "release_result", _("Release the electronic result")
 
 
 class ApplicantKind(models.TextChoices):

@@ -43,7 +43,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from motcua.core.errors import DomainError
-from motcua.dossiers import services
+from motcua.dossiers import registry, services
 from motcua.dossiers.codes import circular_01_2018
 from motcua.dossiers.enums import Action, Channel, DeliveryMethod, DossierStatus
 from motcua.dossiers.models import Dossier, DossierSequence
@@ -224,59 +224,54 @@ def _reason(event: _Event) -> str:
     return str(event.data.get("reason") or event.note or "").strip()
 
 
-def _apply(dossier: Dossier, event: _Event, actor: Any) -> Dossier:
-    common: dict[str, Any] = {"dossier": dossier, "actor": actor, "at": event.at}
+def _apply(dossier: Dossier, event: _Event, actor: Any, *, notify: bool = False) -> Dossier:
+    """Replay one event through the action registry, at its explicit time."""
+    return registry.run(
+        event.action,
+        dossier=dossier,
+        actor=actor,
+        at=event.at,
+        notify=notify,
+        **_arguments(event),
+    )
+
+
+def _arguments(event: _Event) -> dict[str, Any]:
+    """The service's arguments for `event`, from the previous system's record."""
     data = event.data
     note = event.note_with_actor()
     match event.action:
-        case Action.RECEIVE:
-            return services.dossier_receive(**common, note=note)
-        case Action.REFUSE:
-            return services.dossier_refuse(**common, reason=_reason(event))
+        case Action.RECEIVE | Action.APPROVE:
+            return {"note": note}
+        case Action.REFUSE | Action.STOP | Action.WITHDRAW:
+            return {"reason": _reason(event)}
         case Action.REQUEST_SUPPLEMENT:
             missing = data.get("missing") or ([event.note] if event.note else [])
             if not isinstance(missing, list):
                 missing = [str(missing)]
-            return services.dossier_request_supplement(
-                **common, missing=[str(m) for m in missing], note=note
-            )
+            return {"missing": [str(m) for m in missing], "note": note}
         case Action.SUPPLEMENT:
-            return services.dossier_supplement(
-                **common, note=note or "Bổ sung hồ sơ (dữ liệu chuyển đổi)"
-            )
+            return {"note": note or "Bổ sung hồ sơ (dữ liệu chuyển đổi)"}
         case Action.FORWARD:
             to_unit = None
             if data.get("to_unit"):
                 to_unit = Organisation.objects.filter(agency_code=data["to_unit"]).first()
                 if to_unit is None:
                     raise Rejected(f"forward: unknown unit “{data['to_unit']}”")
-            return services.dossier_forward(**common, to_unit=to_unit, note=note)
-        case Action.APPROVE:
-            return services.dossier_approve(**common, note=note)
+            return {"to_unit": to_unit, "note": note}
         case Action.REQUEST_PAYMENT:
             amount = data.get("amount")
-            return services.dossier_request_payment(
-                **common, amount=int(amount) if amount is not None else None, note=note
-            )
+            return {"amount": int(amount) if amount is not None else None, "note": note}
         case Action.CONFIRM_PAYMENT:
-            return services.dossier_confirm_payment(
-                **common, online=bool(data.get("online")), note=note
-            )
+            return {"online": bool(data.get("online")), "note": note}
         case Action.COMPLETE:
-            return services.dossier_complete(
-                **common, result_number=str(data.get("result_number") or ""), note=note
-            )
+            return {"result_number": str(data.get("result_number") or ""), "note": note}
         case Action.DELIVER:
-            method = str(data.get("method") or DeliveryMethod.DESK)
-            return services.dossier_deliver(**common, method=method, note=note)
+            return {"method": str(data.get("method") or DeliveryMethod.DESK), "note": note}
         case Action.EXTEND:
             raw = data.get("new_appointment_at")
             new = _time(raw, "extend.data.new_appointment_at")
-            return services.dossier_extend(**common, reason=_reason(event), new_appointment_at=new)
-        case Action.STOP:
-            return services.dossier_stop(**common, reason=_reason(event))
-        case Action.WITHDRAW:
-            return services.dossier_withdraw(**common, reason=_reason(event))
+            return {"reason": _reason(event), "new_appointment_at": new}
     raise Rejected(f"{event.action}: cannot be replayed here")
 
 
@@ -303,9 +298,14 @@ def _check(dossier: Dossier, record: dict[str, Any]) -> list[str]:
     return problems
 
 
-def import_record(record: dict[str, Any], events: list[_Event], actor: Any) -> tuple[Dossier, bool]:
-    """Replay one record through the services (call inside a transaction). Returns the dossier
-    and whether its statutory due time differs from the record's."""
+def import_record(
+    record: dict[str, Any], events: list[_Event], actor: Any, *, notify: bool = False
+) -> tuple[Dossier, bool]:
+    """Replay one record through the services (call inside a transaction), at the record's
+    explicit times and, unless `notify`, without messaging the applicant (both explicit
+    parameters of the services, which the policy allows the importing provincial
+    administrator). Returns the dossier and whether its statutory due time differs from the
+    record's."""
     code = record["code"].strip()
     if Dossier.objects.filter(code=code).exists():
         raise Rejected(f"code: {code} is already in the database")
@@ -343,13 +343,14 @@ def import_record(record: dict[str, Any], events: list[_Event], actor: Any) -> t
             case_code=record.get("case_code") or None,
             sub_channel=str(record.get("sub_channel") or ""),
             at=created_at,
+            notify=notify,
         )
     finally:
         _legacy.reset(token)
     for event in queue:
         if event.action == Action.SUBMIT:
             raise Rejected("events: “submit” can only come first")
-        dossier = _apply(dossier, event, actor)
+        dossier = _apply(dossier, event, actor, notify=notify)
     dossier.refresh_from_db()
     problems = _check(dossier, record)
     if problems:
@@ -369,21 +370,6 @@ def importing_codes() -> Iterator[None]:
         settings.MOTCUA_DOSSIER_CODE_GENERATOR = previous
 
 
-@contextlib.contextmanager
-def notifications_suppressed() -> Iterator[None]:
-    """Imported history must not message applicants about things that happened years ago.
-
-    The services have no switch for this yet (docs/reporting.md proposes one); until then the
-    import replaces their notification hook for its own duration (a single-threaded command).
-    """
-    original = services._notify
-    services._notify = lambda *args, **kwargs: None
-    try:
-        yield
-    finally:
-        services._notify = original
-
-
 def import_lines(
     lines: Iterable[str],
     *,
@@ -400,9 +386,8 @@ def import_lines(
     rolled back at the end.
     """
     result = ImportResult()
-    quiet = contextlib.nullcontext() if notify else notifications_suppressed()
     outer = transaction.atomic() if (atomic or dry_run) else contextlib.nullcontext()
-    with quiet, importing_codes(), outer:
+    with importing_codes(), outer:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
@@ -410,7 +395,7 @@ def import_lines(
             try:
                 record, events = parse_record(line)
                 with transaction.atomic():
-                    dossier, due_differs = import_record(record, events, actor)
+                    dossier, due_differs = import_record(record, events, actor, notify=notify)
                 result.imported += 1
                 result.codes.append(dossier.code)
                 if due_differs:

@@ -1,11 +1,16 @@
-"""Which actions a user may take on a dossier now: the services' checks, mirrored.
+"""Who may do what to a dossier: each rule once (STYLE: policies).
 
-For offering actions only (the back office's buttons, the API's `allowed_actions`): every
-service checks again (STYLE: "Interfaces may call policies to hide a button, never instead of
-the service's check"). When a service's check changes, change the matching line here; each
-entry names the service whose check it mirrors.
+`RULES` maps every action to one predicate over the user and the dossier's facts. The services
+call `ensure_can_<action>(actor, dossier, …)` (PermissionDenied when the rule says no); the
+interfaces call `can_<action>(actor, dossier, …)` to offer or hide an action, or `actions_for`
+/ `actions_for_summary` for the list of them (the transition table and the internal process
+decide the rest). There is no second copy of a rule to keep in step.
 
-Two entry points read the same rules:
+Besides the dossier actions: `ensure_can_create` (who may file a dossier, on which channel, at
+which unit) and `ensure_can_record_at` / `ensure_can_mute` (an explicit event time and muted
+notifications: trusted callers and provincial administrators only).
+
+Two entry points list the actions from the same rules:
 
 - `actions_for(user, dossier)` from a Dossier instance (the back office's dossier page);
 - `actions_for_summary(user, values)` from the flat values the API's hot read fetches
@@ -19,18 +24,26 @@ Two entry points read the same rules:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
 from motcua.accounts import policies
-from motcua.accounts.enums import Role
+from motcua.accounts.enums import AccountKind, Role
+from motcua.core.errors import PermissionDenied, ValidationFailed
 from motcua.dossiers import transitions
-from motcua.dossiers.enums import Action, DossierStatus
+from motcua.dossiers.enums import Action, Channel, DeliveryMethod, DossierStatus
 from motcua.dossiers.models import Dossier
 from motcua.organisations.models import Organisation
 
 OFFICIAL_ROLES = (Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER, Role.CLERK)
+PUBLIC_KINDS = (AccountKind.CITIZEN, AccountKind.BUSINESS)
+# An explicit event time records what already happened: a little clock skew is tolerated.
+FUTURE_TOLERANCE = dt.timedelta(seconds=60)
 
 
 class _Unit:
@@ -61,6 +74,12 @@ class _Facts:
     # (role, open) of the current step when known without reading: enough for approve and
     # forward (to another organisation), not for complete (is there a later working step?).
     current_step: tuple[str, bool] | None = None
+    # what the request asks for: an explicit time (the migration of a previous system's
+    # history: the step rules of this system are not applied), the delivery method
+    explicit: bool = False
+    method: str = ""
+    # the unit that processes it (read by release_result only; the summary does not carry it)
+    processing_unit: Any = None
     _position: transitions.StepPosition | None = None
     # can_act_in answers already given for this user: (which unit, roles) -> bool
     _can: dict[tuple[str, tuple[str, ...]], bool] = field(default_factory=dict)
@@ -94,14 +113,25 @@ def _can_act(user: Any, unit: Any, *roles: str) -> bool:
     return policies.can_act_in(user, cast(Organisation | None, unit), *roles)
 
 
+# --- the rules: one predicate per action ---------------------------------------------------------
+
+
+def _is_owner(user: Any, f: _Facts) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and f.owner_id is not None
+        and f.owner_id == user.pk
+    )
+
+
 def _desk(*roles: str) -> Callable[[Any, _Facts], bool]:
-    """An official of the receiving unit (services: `_ensure(actor, receiving_unit, ...)`)."""
+    """An official of the receiving unit holding one of `roles`."""
     return lambda user, f: f.can(user, "receiving_unit", roles)
 
 
 def _processing(*roles: str) -> Callable[[Any, _Facts], bool]:
-    """An official of the unit the dossier is at now, or the desk's counter officer while it
-    waits for acceptance (services: `_ensure_processing`)."""
+    """An official of the unit the dossier is at now holding one of `roles`, or the desk's
+    counter officer while it waits for acceptance."""
 
     def check(user: Any, f: _Facts) -> bool:
         if f.can(user, "current_unit", roles):
@@ -113,99 +143,265 @@ def _processing(*roles: str) -> Callable[[Any, _Facts], bool]:
     return check
 
 
-def _desk_or_processing(*roles: str) -> Callable[[Any, _Facts], bool]:
-    """The receiving unit's officials, else as `_processing` (dossier_confirm_payment)."""
-    desk, processing = _desk(*roles), _processing(*roles)
-    return lambda user, f: desk(user, f) or processing(user, f)
+def _owner_or(rule: Callable[[Any, _Facts], bool]) -> Callable[[Any, _Facts], bool]:
+    """The applicant themselves (the dossier's owner), or as `rule`."""
+    return lambda user, f: _is_owner(user, f) or rule(user, f)
 
 
-def _at_step(action: str, *roles: str) -> Callable[[Any, _Facts], bool]:
-    """As `_processing(*roles)`, where the dossier's position in its internal process allows
-    `action` (transitions.step_allowed; forward: to the next step or another organisation)."""
-    processing = _processing(*roles)
-
-    def check(user: Any, f: _Facts) -> bool:
-        return processing(user, f) and transitions.step_allowed(
-            action, f.position_for(action), other_unit=True
-        )
-
-    return check
+def _confirm_payment(user: Any, f: _Facts) -> bool:
+    """The receiving unit's officials, or the processing unit's."""
+    return _desk(*OFFICIAL_ROLES)(user, f) or _processing(*OFFICIAL_ROLES)(user, f)
 
 
 def _forward(user: Any, f: _Facts) -> bool:
-    """dossier_forward: as `_at_step`; an approval step is handed to another organisation only
-    by a leader of the unit it is at."""
-    if not _at_step(Action.FORWARD, *OFFICIAL_ROLES)(user, f):
+    """An official of the unit the dossier is at; an approval step not yet approved is handed
+    to another organisation only by a leader there (with an explicit time the step rules of
+    this system do not apply)."""
+    if not _processing(*OFFICIAL_ROLES)(user, f):
         return False
+    if f.explicit:
+        return True
     position = f.position_for(Action.FORWARD)
     return not (position.open and position.approval) or f.can(
         user, "current_unit", (transitions.APPROVING_ROLE,)
     )
 
 
+def _complete_role(user: Any, f: _Facts) -> bool:
+    """The role the internal process gives the step where the result is issued (explicit
+    time: any). Where the process does not allow issuing it yet, the transition check says
+    so (409), not this rule."""
+    if f.explicit or not transitions.step_allowed(Action.COMPLETE, f.position):
+        return True
+    return _can_act(user, f.current_unit, f.position.role)
+
+
 def _complete(user: Any, f: _Facts) -> bool:
-    """dossier_complete: an official of the current unit, at the last working step once
-    approved, holding the role the process gives that step."""
+    """An official of the current unit holding the role the process gives that step."""
+    return _processing(*OFFICIAL_ROLES)(user, f) and _complete_role(user, f)
+
+
+def _deliver(user: Any, f: _Facts) -> bool:
+    """The desk's counter officers and clerks; the applicant takes the result online."""
+    if _is_owner(user, f) and f.method in ("", DeliveryMethod.ONLINE):
+        return True
+    return _desk(Role.COUNTER_OFFICER, Role.CLERK)(user, f)
+
+
+def _release_result(user: Any, f: _Facts) -> bool:
+    """An official of the receiving, the processing or the current unit (the signatures app
+    releases a signed result after its own check of who may release that document)."""
     return (
-        _processing(*OFFICIAL_ROLES)(user, f)
-        and transitions.step_allowed(Action.COMPLETE, f.position)
-        and _can_act(user, f.current_unit, f.position.role)
+        f.can(user, "receiving_unit", ())
+        or f.can(user, "current_unit", ())
+        or (f.processing_unit is not None and f.can(user, "processing_unit", ()))
     )
 
 
-OFFICIAL_CHECKS: dict[str, Callable[[Any, _Facts], bool]] = {
-    Action.RECEIVE: _desk(Role.COUNTER_OFFICER),  # dossier_receive
-    Action.REFUSE: _desk(Role.COUNTER_OFFICER),  # dossier_refuse
-    Action.REQUEST_SUPPLEMENT: _processing(*OFFICIAL_ROLES),  # dossier_request_supplement
-    Action.SUPPLEMENT: _desk(Role.COUNTER_OFFICER),  # dossier_supplement, for the applicant
-    Action.FORWARD: _forward,  # dossier_forward
-    Action.APPROVE: _at_step(Action.APPROVE, transitions.APPROVING_ROLE),  # dossier_approve
-    Action.REQUEST_PAYMENT: _processing(*OFFICIAL_ROLES),  # dossier_request_payment
-    Action.CONFIRM_PAYMENT: _desk_or_processing(*OFFICIAL_ROLES),  # dossier_confirm_payment
-    Action.COMPLETE: _complete,  # dossier_complete
-    Action.DELIVER: _desk(Role.COUNTER_OFFICER, Role.CLERK),  # dossier_deliver at desk/by post
-    Action.EXTEND: _processing(Role.SPECIALIST, Role.LEADER),  # dossier_extend
-    Action.STOP: _processing(Role.LEADER),  # dossier_stop
-    Action.WITHDRAW: _desk(Role.COUNTER_OFFICER),  # dossier_withdraw, for the applicant
+RULES: dict[str, Callable[[Any, _Facts], bool]] = {
+    Action.RECEIVE: _desk(Role.COUNTER_OFFICER),
+    Action.REFUSE: _desk(Role.COUNTER_OFFICER),
+    Action.REQUEST_SUPPLEMENT: _processing(*OFFICIAL_ROLES),
+    Action.SUPPLEMENT: _owner_or(_desk(Role.COUNTER_OFFICER)),
+    Action.FORWARD: _forward,
+    Action.APPROVE: _processing(transitions.APPROVING_ROLE),
+    Action.REQUEST_PAYMENT: _processing(*OFFICIAL_ROLES),
+    Action.CONFIRM_PAYMENT: _confirm_payment,
+    Action.COMPLETE: _complete,
+    Action.DELIVER: _deliver,
+    Action.EXTEND: _processing(Role.SPECIALIST, Role.LEADER),
+    Action.STOP: _processing(Role.LEADER),
+    Action.WITHDRAW: _owner_or(_desk(Role.COUNTER_OFFICER)),
+    Action.RELEASE_RESULT: _release_result,
 }
 
-# What the applicant may do on their own dossier (the owner): withdraw it (dossier_withdraw),
-# answer a supplement request (dossier_supplement), take the result online (dossier_deliver
-# with method "online").
-OWNER_ACTIONS = frozenset({Action.WITHDRAW, Action.SUPPLEMENT, Action.DELIVER})
+# The rules that read the receiving unit only (their refusal says "this organisation").
+_DESK_RULES = frozenset({Action.RECEIVE, Action.REFUSE, Action.SUPPLEMENT, Action.WITHDRAW})
+_DESK_RULES |= {Action.DELIVER}
+
+
+def _facts(dossier: Dossier, *, explicit: bool = False, method: str = "") -> _Facts:
+    from motcua.dossiers.services import dossier_position
+
+    return _Facts(
+        status=dossier.status,
+        owner_id=dossier.owner_id,
+        receiving_unit=dossier.receiving_unit,
+        current_unit=dossier.current_unit,
+        read_position=lambda: dossier_position(dossier),
+        explicit=explicit,
+        method=method,
+        processing_unit=dossier.processing_unit,
+    )
+
+
+def can(
+    action: str, user: Any, dossier: Dossier, *, explicit: bool = False, method: str = ""
+) -> bool:
+    """Whether `user` may take `action` on `dossier` (the permission only: the transition table
+    and the internal process are checked by `transitions`)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return RULES[action](user, _facts(dossier, explicit=explicit, method=method))
+
+
+def ensure_can(
+    action: str, user: Any, dossier: Dossier, *, explicit: bool = False, method: str = ""
+) -> None:
+    """As `can`, raising PermissionDenied with the reason a person can act on."""
+    f = _facts(dossier, explicit=explicit, method=method)
+    if getattr(user, "is_authenticated", False) and RULES[action](user, f):
+        return
+    if action == Action.COMPLETE and _processing(*OFFICIAL_ROLES)(user, f):
+        raise PermissionDenied(
+            _("At this step of the internal process the result is issued by: %(role)s.")
+            % {"role": _role_label(f.position.role)}
+        )
+    if action in _DESK_RULES:
+        raise PermissionDenied(_("You do not have permission to act for this organisation."))
+    raise PermissionDenied(_("You do not have permission to act on this dossier now."))
+
+
+def _role_label(role: str) -> str:
+    try:
+        return str(Role(role).label)
+    except ValueError:
+        return role
+
+
+def _rule_pair(action: str) -> tuple[Callable[..., bool], Callable[..., None]]:
+    def can_action(user: Any, dossier: Dossier, **kw: Any) -> bool:
+        return can(action, user, dossier, **kw)
+
+    def ensure_action(user: Any, dossier: Dossier, **kw: Any) -> None:
+        ensure_can(action, user, dossier, **kw)
+
+    can_action.__doc__ = f"`can({action!r}, user, dossier)`: {RULES[action].__doc__ or ''}"
+    ensure_action.__doc__ = f"`ensure_can({action!r}, user, dossier)`"
+    return can_action, ensure_action
+
+
+can_receive, ensure_can_receive = _rule_pair(Action.RECEIVE)
+can_refuse, ensure_can_refuse = _rule_pair(Action.REFUSE)
+can_request_supplement, ensure_can_request_supplement = _rule_pair(Action.REQUEST_SUPPLEMENT)
+can_supplement, ensure_can_supplement = _rule_pair(Action.SUPPLEMENT)
+can_forward, ensure_can_forward = _rule_pair(Action.FORWARD)
+can_approve, ensure_can_approve = _rule_pair(Action.APPROVE)
+can_request_payment, ensure_can_request_payment = _rule_pair(Action.REQUEST_PAYMENT)
+can_confirm_payment, ensure_can_confirm_payment = _rule_pair(Action.CONFIRM_PAYMENT)
+can_complete, ensure_can_complete = _rule_pair(Action.COMPLETE)
+can_deliver, ensure_can_deliver = _rule_pair(Action.DELIVER)
+can_extend, ensure_can_extend = _rule_pair(Action.EXTEND)
+can_stop, ensure_can_stop = _rule_pair(Action.STOP)
+can_withdraw, ensure_can_withdraw = _rule_pair(Action.WITHDRAW)
+can_release_result, ensure_can_release_result = _rule_pair(Action.RELEASE_RESULT)
+
+
+# --- filing a dossier (issue 12.2) ---------------------------------------------------------------
+
+
+def _is_public(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.kind in PUBLIC_KINDS)
+
+
+def can_create(
+    user: Any, channel: int, receiving_unit: Organisation, *, explicit: bool = False
+) -> bool:
+    """Online (channel 2): a citizen or business account, for themselves (or as the applicant's
+    authorised representative, recorded on the dossier). Counter and post: a counter officer of
+    the receiving unit's desk. A provincial administrator recording a previous system's history
+    (an explicit time) may file on every channel. Nobody else writes (report viewers and every
+    read-only role included)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if explicit and policies.is_provincial_admin(user):
+        return True
+    if channel == Channel.ONLINE:
+        return _is_public(user)
+    return policies.can_act_in(user, receiving_unit, Role.COUNTER_OFFICER)
+
+
+def ensure_can_create(
+    user: Any, channel: int, receiving_unit: Organisation, *, explicit: bool = False
+) -> None:
+    if can_create(user, channel, receiving_unit, explicit=explicit):
+        return
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Log in to submit a dossier online."))
+    if channel == Channel.ONLINE:
+        raise PermissionDenied(
+            _(
+                "Online dossiers are submitted by the citizen or business themselves, from "
+                "their own account. Officials receive dossiers at the counter or by post."
+            )
+        )
+    raise PermissionDenied(_("You do not have permission to act for this organisation."))
+
+
+# --- explicit time and muted notifications: trusted callers ---------------------------------------
+
+
+def ensure_can_record_at(user: Any, at: dt.datetime, *, trusted: bool = False) -> None:
+    """An action recorded at an explicit time `at` (a previous system's history). `trusted`:
+    the caller is code running inside the system (a simulation, a test) and says so; it may
+    set any time. Otherwise only a provincial administrator may, and never in the future."""
+    if timezone.is_naive(at):
+        raise ValidationFailed(
+            _("The event time must include its UTC offset."), fields={"at": _("no UTC offset")}
+        )
+    if trusted:
+        return
+    if not policies.is_provincial_admin(user):
+        raise PermissionDenied(
+            _("Only a provincial administrator may record an action at an explicit time."),
+            fields={"at": _("not allowed")},
+        )
+    if at > timezone.now() + FUTURE_TOLERANCE:
+        raise ValidationFailed(
+            _(
+                "The event time %(at)s is in the future: an explicit time records what has "
+                "already happened."
+            )
+            % {"at": timezone.localtime(at).strftime("%d/%m/%Y %H:%M:%S")},
+            fields={"at": _("in the future")},
+        )
+
+
+def ensure_can_mute(user: Any, *, trusted: bool = False) -> None:
+    """Notifications muted (`notify=False`: imported history must not message applicants
+    about what happened years ago): trusted callers and provincial administrators only."""
+    if trusted or policies.is_provincial_admin(user):
+        return
+    raise PermissionDenied(
+        _("Only a provincial administrator may record an action without notifying the applicant.")
+    )
+
+
+# --- listing the actions (the back office's buttons, the API's allowed_actions) -------------------
+
+# Actions taken through the dossier's own interfaces (release_result is the signatures app's).
+OFFERED = frozenset(a for a in transitions.TABLE if a != Action.RELEASE_RESULT)
 
 
 def _actions(user: Any, f: _Facts) -> list[str]:
     if not getattr(user, "is_authenticated", False):
         return []
-    owner = f.owner_id is not None and f.owner_id == user.pk
-    official = bool(getattr(user, "is_official", False) or getattr(user, "is_superuser", False))
-    # every official action needs some role over the receiving or the current unit
-    official = official and (f.can(user, "receiving_unit", ()) or f.can(user, "current_unit", ()))
     out = []
     for action in transitions.allowed_actions(f.status):
-        as_owner = owner and action in OWNER_ACTIONS
-        if as_owner or (
-            official and action in OFFICIAL_CHECKS and OFFICIAL_CHECKS[action](user, f)
+        if action not in OFFERED or not RULES[action](user, f):
+            continue
+        # forward: to the next step, or to another organisation (the API takes `to_unit`)
+        if action in transitions.STEP_ACTIONS and not transitions.step_allowed(
+            action, f.position_for(action), other_unit=True
         ):
-            out.append(action)
+            continue
+        out.append(action)
     return out
 
 
 def actions_for(user: Any, dossier: Dossier) -> list[str]:
     """The actions `user` may take on `dossier` now, in the transition table's order."""
-    from motcua.dossiers.services import dossier_position
-
-    return _actions(
-        user,
-        _Facts(
-            status=dossier.status,
-            owner_id=dossier.owner_id,
-            receiving_unit=dossier.receiving_unit,
-            current_unit=dossier.current_unit,
-            read_position=lambda: dossier_position(dossier),
-        ),
-    )
+    return _actions(user, _facts(dossier))
 
 
 def _summary_position(values: Mapping[str, Any]) -> transitions.StepPosition:

@@ -22,14 +22,12 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from motcua.accounts import policies
-from motcua.accounts.enums import AccountKind, Role
+from motcua.accounts.enums import Role
 from motcua.calendar import deadlines as dl
 from motcua.calendar.selectors import calendar_for
-from motcua.core.audit import audit_record, current_interface
-from motcua.core.audit_models import Interface
-from motcua.core.errors import PermissionDenied, ValidationFailed
-from motcua.dossiers import lifecycle, transitions
+from motcua.core.audit import audit_record
+from motcua.core.errors import ValidationFailed
+from motcua.dossiers import lifecycle, policies, transitions
 from motcua.dossiers.codes import dossier_code_next
 from motcua.dossiers.enums import (
     PAUSED_STATUSES,
@@ -50,10 +48,8 @@ from motcua.procedures.selectors import procedure_current_version
 from motcua.procedures.services import process_steps_for
 
 S = DossierStatus
-OFFICIAL_ROLES = (Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER, Role.CLERK)
-PUBLIC_KINDS = (AccountKind.CITIZEN, AccountKind.BUSINESS)
-# An explicit event time records what already happened: a little clock skew is tolerated.
-FUTURE_TOLERANCE = dt.timedelta(seconds=60)
+OFFICIAL_ROLES = policies.OFFICIAL_ROLES
+PUBLIC_KINDS = policies.PUBLIC_KINDS
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -92,38 +88,42 @@ class _Ctx:
     actor: Any
     at: dt.datetime
     explicit: bool
+    notify: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
 
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _resolve_time(actor: Any, at: dt.datetime | None) -> tuple[dt.datetime, bool]:
-    """The event time: now, or the explicit `at` (web and API: provincial administrators only).
-    An explicit time from a person (web, API, administration, command line) may not be later
-    than now; only code running inside the system (simulations, tests) may set any time."""
-    if at is None:
-        return timezone.now(), False
-    if timezone.is_naive(at):
-        raise ValidationFailed(
-            _("The event time must include its UTC offset."), fields={"at": _("no UTC offset")}
-        )
-    interface = current_interface()
-    if interface in (Interface.API, Interface.WEB) and not policies.is_provincial_admin(actor):
-        raise PermissionDenied(
-            _("Only a provincial administrator may record an action at an explicit time."),
-            fields={"at": _("not allowed")},
-        )
-    if interface != Interface.SYSTEM and at > timezone.now() + FUTURE_TOLERANCE:
-        raise ValidationFailed(
-            _(
-                "The event time %(at)s is in the future: an explicit time records what has "
-                "already happened."
-            )
-            % {"at": timezone.localtime(at).strftime("%d/%m/%Y %H:%M:%S")},
-            fields={"at": _("in the future")},
-        )
-    return at, True
+def _context(actor: Any, at: dt.datetime | None, *, trusted: bool, notify: bool) -> _Ctx:
+    """The event's time and whether the applicant is told: now and yes, unless the caller
+    passes an explicit time `at` or `notify=False`, which the policy allows to trusted callers
+    (`trusted=True`: code running inside the system says so) and provincial administrators."""
+    if at is not None:
+        policies.ensure_can_record_at(actor, at, trusted=trusted)
+    if not notify:
+        policies.ensure_can_mute(actor, trusted=trusted)
+    return _Ctx(actor, at if at is not None else timezone.now(), at is not None, notify=notify)
+
+
+def _begin(
+    dossier: Dossier,
+    actor: Any,
+    action: str,
+    *,
+    at: dt.datetime | None,
+    trusted: bool,
+    notify: bool,
+    method: str = "",
+) -> tuple[Dossier, _Ctx]:
+    """The first half of every state change: the time (explicit or now), the dossier's own row
+    locked, the one permission rule (policies.ensure_can_<action>), the transition table. The
+    service then computes the new state with `lifecycle`, saves it and calls `_record`."""
+    ctx = _context(actor, at, trusted=trusted, notify=notify)
+    dossier = _lock(dossier)
+    policies.ensure_can(action, actor, dossier, explicit=ctx.explicit, method=method)
+    transitions.check(dossier.status, action)
+    return dossier, ctx
 
 
 def _lock(dossier: Dossier) -> Dossier:
@@ -135,18 +135,6 @@ def _lock(dossier: Dossier) -> Dossier:
         .select_related("procedure_version", "receiving_unit", "processing_unit", "current_unit")
         .get(pk=dossier.pk)
     )
-
-
-def _is_owner(actor: Any, dossier: Dossier) -> bool:
-    return bool(
-        getattr(actor, "is_authenticated", False)
-        and dossier.owner_id is not None
-        and dossier.owner_id == actor.pk
-    )
-
-
-def _ensure(actor: Any, unit: Organisation | None, *roles: str) -> None:
-    policies.ensure_can_act_in(actor, unit, *roles)
 
 
 def _actor_name(actor: Any) -> str:
@@ -190,23 +178,18 @@ def _event(
     return event
 
 
-def _notify(dossier: Dossier, kind: str, event: DossierEvent | None) -> None:
-    """The applicant's messages about `event`, fixed now and sent after commit."""
+def _notify(dossier: Dossier, kind: str, event: DossierEvent | None, ctx: _Ctx) -> None:
+    """The applicant's messages about `event`, fixed now and sent after commit (not when the
+    caller muted them: `notify=False`)."""
     from motcua.dossiers.notify import dossier_notify
 
-    dossier_notify(dossier=dossier, event=event, kind=kind)
+    if ctx.notify:
+        dossier_notify(dossier=dossier, event=event, kind=kind)
 
 
 def _label(label: Any) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return str(label)
-
-
-def _role_label(role: str) -> str:
-    try:
-        return str(Role(role).label)
-    except ValueError:
-        return role
 
 
 def _calendar(dossier: Dossier) -> dl.WorkCalendar:
@@ -509,9 +492,13 @@ def dossier_create(
     representative: RepresentativeInput | None = None,
     sub_channel: str = "",
     at: dt.datetime | None = None,
+    trusted: bool = False,
+    notify: bool = True,
 ) -> Dossier:
-    """Counter and postal intake by an official are received at once; online ones are submitted."""
-    when, explicit = _resolve_time(actor, at)
+    """Counter and postal intake by an official are received at once; online ones are submitted.
+    Who may file on which channel at which unit: policies.ensure_can_create."""
+    ctx = _context(actor, at, trusted=trusted, notify=notify)
+    when, explicit = ctx.at, ctx.explicit
     if channel not in Channel.values:
         raise ValidationFailed(
             _("Unknown channel: use 1 (counter), 2 (online) or 3 (post)."),
@@ -523,20 +510,16 @@ def dossier_create(
     is_official = bool(
         getattr(actor, "is_authenticated", False) and (actor.is_official or actor.is_superuser)
     )
-    if channel != Channel.ONLINE:
-        _ensure(actor, receiving_unit, Role.COUNTER_OFFICER)
-    else:
-        if not getattr(actor, "is_authenticated", False):
-            raise PermissionDenied(_("Log in to submit a dossier online."))
-        if version.online_level == OnlineLevel.INFORMATION:
-            raise ValidationFailed(
-                _(
-                    "This procedure is not offered online (information only): submit it at "
-                    "the one-stop desk or by post."
-                ),
-                code="not_online",
-                fields={"channel": _("not offered online for this procedure")},
-            )
+    policies.ensure_can_create(actor, channel, receiving_unit, explicit=explicit)
+    if channel == Channel.ONLINE and version.online_level == OnlineLevel.INFORMATION:
+        raise ValidationFailed(
+            _(
+                "This procedure is not offered online (information only): submit it at "
+                "the one-stop desk or by post."
+            ),
+            code="not_online",
+            fields={"channel": _("not offered online for this procedure")},
+        )
     checked = _check_components(components)  # before anything is written
     if is_official:
         # Counter, post or import: the desk's own applicant row; the dossier shows in a citizen
@@ -569,7 +552,6 @@ def dossier_create(
         dossier.representative_id_number = representative.id_number
         dossier.representative_authorisation = representative.authorisation
     dossier.save()
-    ctx = _Ctx(actor, when, explicit)
     papers = _add_components(dossier, components, checked, kind=ComponentKind.SUBMISSION)
     # The daily number is taken as late as possible: its row stays locked until commit.
     dossier.code = dossier_code_next(receiving_unit, day)
@@ -580,7 +562,7 @@ def dossier_create(
     if channel != Channel.ONLINE:
         dossier = _receive(dossier, ctx, note="")
     else:
-        _notify(dossier, "submitted", event)
+        _notify(dossier, "submitted", event, ctx)
     return dossier
 
 
@@ -619,19 +601,22 @@ def _receive(dossier: Dossier, ctx: _Ctx, note: str) -> Dossier:
         data={"due_at": dossier.due_at.isoformat() if dossier.due_at else None},
         to_unit=dossier.current_unit,
     )
-    _notify(dossier, "received", event)
+    _notify(dossier, "received", event, ctx)
     return dossier
 
 
 @transaction.atomic
 def dossier_receive(
-    *, dossier: Dossier, actor: Any, note: str = "", at: dt.datetime | None = None
+    *,
+    dossier: Dossier,
+    actor: Any,
+    note: str = "",
+    at: dt.datetime | None = None,
+    trusted: bool = False,
+    notify: bool = True,
 ) -> Dossier:
-    when, explicit = _resolve_time(actor, at)
-    dossier = _lock(dossier)
-    _ensure(actor, dossier.receiving_unit, Role.COUNTER_OFFICER)
-    transitions.check(dossier.status, Action.RECEIVE)
-    return _receive(dossier, _Ctx(actor, when, explicit), note)
+    dossier, ctx = _begin(dossier, actor, Action.RECEIVE, at=at, trusted=trusted, notify=notify)
+    return _receive(dossier, ctx, note)
 
 
 def _require_reason(reason: str, field_name: str = "reason") -> str:
@@ -665,32 +650,23 @@ def _end(dossier: Dossier, action: str, ctx: _Ctx) -> int:
 
 @transaction.atomic
 def dossier_refuse(
-    *, dossier: Dossier, actor: Any, reason: str, at: dt.datetime | None = None
+    *,
+    dossier: Dossier,
+    actor: Any,
+    reason: str,
+    at: dt.datetime | None = None,
+    trusted: bool = False,
+    notify: bool = True,
 ) -> Dossier:
-    when, explicit = _resolve_time(actor, at)
-    dossier = _lock(dossier)
-    _ensure(actor, dossier.receiving_unit, Role.COUNTER_OFFICER)
-    transitions.check(dossier.status, Action.REFUSE)
+    dossier, ctx = _begin(dossier, actor, Action.REFUSE, at=at, trusted=trusted, notify=notify)
     reason = _require_reason(reason)
-    ctx = _Ctx(actor, when, explicit)
     before = dossier.status
     _end(dossier, Action.REFUSE, ctx)
     dossier.end_reason = reason
     _save(dossier, *END_FIELDS, "end_reason")
     event = _event(dossier, Action.REFUSE, ctx, from_status=before, note=reason)
-    _notify(dossier, "refused", event)
+    _notify(dossier, "refused", event, ctx)
     return dossier
-
-
-def _ensure_processing(actor: Any, dossier: Dossier, *roles: str) -> None:
-    """An official of the unit the dossier is at now (or of the desk while it is at reception)."""
-    if policies.can_act_in(actor, dossier.current_unit, *roles):
-        return
-    if dossier.status == S.SUBMITTED and policies.can_act_in(
-        actor, dossier.receiving_unit, Role.COUNTER_OFFICER
-    ):
-        return
-    raise PermissionDenied(_("You do not have permission to act on this dossier now."))
 
 
 @transaction.atomic
@@ -701,17 +677,17 @@ def dossier_request_supplement(
     missing: list[str],
     note: str = "",
     at: dt.datetime | None = None,
+    trusted: bool = False,
+    notify: bool = True,
 ) -> Dossier:
-    when, explicit = _resolve_time(actor, at)
-    dossier = _lock(dossier)
-    _ensure_processing(actor, dossier, *OFFICIAL_ROLES)
-    transitions.check(dossier.status, Action.REQUEST_SUPPLEMENT)
+    dossier, ctx = _begin(
+        dossier, actor, Action.REQUEST_SUPPLEMENT, at=at, trusted=trusted, notify=notify
+    )
     missing = [m.strip() for m in missing if m and m.strip()]
     if not missing:
         raise ValidationFailed(
             _("List everything that is missing, all at once."), fields={"missing": _("required")}
         )
-    ctx = _Ctx(actor, when, explicit)
     before = dossier.status
     _pause(dossier, Action.REQUEST_SUPPLEMENT, ctx)
     dossier.supplement_count += 1
@@ -724,7 +700,7 @@ def dossier_request_supplement(
         note=note,
         data={"missing": missing, "request_number": dossier.supplement_count},
     )
-    _notify(dossier, "supplement_requested", event)
+    _notify(dossier, "supplement_requested", event, ctx)
     return dossier
 
 
@@ -736,20 +712,17 @@ def dossier_supplement(
     components: Sequence[ComponentInput] = (),
     note: str = "",
     at: dt.datetime | None = None,
+    trusted: bool = False,
+    notify: bool = True,
 ) -> Dossier:
     """The applicant's answer: resumes the clock, extends the due time by the paused time."""
-    when, explicit = _resolve_time(actor, at)
-    dossier = _lock(dossier)
-    if not _is_owner(actor, dossier):
-        _ensure(actor, dossier.receiving_unit, Role.COUNTER_OFFICER)
-    transitions.check(dossier.status, Action.SUPPLEMENT)
+    dossier, ctx = _begin(dossier, actor, Action.SUPPLEMENT, at=at, trusted=trusted, notify=notify)
     if not components and not note.strip():
         raise ValidationFailed(
             _("Attach the missing papers or describe what you are supplying."),
             fields={"components": _("required")},
         )
     checked = _check_components(components)
-    ctx = _Ctx(actor, when, explicit)
     before = dossier.status
     minutes = _resume(dossier, Action.SUPPLEMENT, ctx)
     _save(
@@ -882,6 +855,8 @@ def dossier_forward(
     to_unit: Organisation | None = None,
     note: str = "",
     at: dt.datetime | None = None,
+    trusted: bool = False,
+    notify: bool = True,
 ) -> Dossier:
     """Hand the dossier on to the next working step of its internal process (at `to_unit` when
     given), or to another organisation after the last working step. Never past an approval
@@ -890,10 +865,8 @@ def dossier_forward(
     sent to the wrong agency goes back, or on, without skipping the approval). With an
     explicit time (the migration of a previous system's history) the step rules are not
     applied: that history happened under that system's process."""
-    when, explicit = _resolve_time(actor, at)
-    dossier = _lock(dossier)
-    _ensure_processing(actor, dossier, *OFFICIAL_ROLES)
-    transitions.check(dossier.status, Action.FORWARD)
+    dossier, ctx = _begin(dossier, actor, Action.FORWARD, at=at, trusted=trusted, notify=notify)
+    explicit = ctx.explicit
     if to_unit is not None and to_unit.pk == dossier.current_unit_id:
         to_unit = None  # "forward to the unit it is at" is forwarding to the next step
     if not explicit:
@@ -901,31 +874,30 @@ def dossier_forward(
         transitions.check_step(
             dossier.status, Action.FORWARD, position, other_unit=to_unit is not None
         )
-        if position.open and position.approval:
-            # handing the approval over to another organisation is the leader's decision
-            _ensure_processing(actor, dossier, transitions.APPROVING_ROLE)
     if to_unit is not None and not to_unit.is_active_on(timezone.localdate()):
         raise ValidationFailed(
             _("%(unit)s no longer exists.") % {"unit": to_unit.name},
             fields={"to_unit": _("inactive")},
         )
-    return _advance(
-        dossier, _Ctx(actor, when, explicit), Action.FORWARD, note=note, to_unit=to_unit
-    )
+    return _advance(dossier, ctx, Action.FORWARD, note=note, to_unit=to_unit)
 
 
 @transaction.atomic
 def dossier_approve(
-    *, dossier: Dossier, actor: Any, note: str = "", at: dt.datetime | None = None
+    *,
+    dossier: Dossier,
+    actor: Any,
+    note: str = "",
+    at: dt.datetime | None = None,
+    trusted: bool = False,
+    notify: bool = True,
 ) -> Dossier:
     """The leader's approval, once per approval step of the internal process."""
-    when, explicit = _resolve_time(actor, at)
-    dossier = _lock(dossier)
-    _ensure_processing(actor, dossier, transitions.APPROVING_ROLE)
-    transitions.check(dossier.status, Action.APPROVE)
+    dossier, ctx = _begin(dossier, actor, Action.APPROVE, at=at, trusted=trusted, notify=notify)
+    explicit = ctx.explicit
     if not explicit:
         transitions.check_step(dossier.status, Action.APPROVE, dossier_position(dossier))
-    return _advance(dossier, _Ctx(actor, when, explicit), Action.APPROVE, note=note)
+    return _advance(dossier, ctx, Action.APPROVE, note=note)
 
 
 @transaction.atomic
@@ -936,18 +908,18 @@ def dossier_request_payment(
     amount: int | None = None,
     note: str = "",
     at: dt.datetime | None = None,
+    trusted: bool = False,
+    notify: bool = True,
 ) -> Dossier:
-    when, explicit = _resolve_time(actor, at)
-    dossier = _lock(dossier)
-    _ensure_processing(actor, dossier, *OFFICIAL_ROLES)
-    transitions.check(dossier.status, Action.REQUEST_PAYMENT)
+    dossier, ctx = _begin(
+        dossier, actor, Action.REQUEST_PAYMENT, at=at, trusted=trusted, notify=notify
+    )
     if amount is not None:
         if amount < 0:
             raise ValidationFailed(
                 _("The amount cannot be negative."), fields={"amount": str(amount)}
             )
         dossier.fee_amount = amount
-    ctx = _Ctx(actor, when, explicit)
     before = dossier.status
     _pause(dossier, Action.REQUEST_PAYMENT, ctx)
     _save(dossier, "status", "status_before_pause", "paused_since", "fee_amount")
@@ -959,7 +931,7 @@ def dossier_request_payment(
         note=note,
         data={"amount": dossier.fee_amount},
     )
-    _notify(dossier, "payment_requested", event)
+    _notify(dossier, "payment_requested", event, ctx)
     return dossier
 
 
@@ -971,13 +943,13 @@ def dossier_confirm_payment(
     online: bool = False,
     note: str = "",
     at: dt.datetime | None = None,
+    trusted: bool = False,
+    notify: bool = True,
 ) -> Dossier:
-    when, explicit = _resolve_time(actor, at)
-    dossier = _lock(dossier)
-    if not policies.can_act_in(actor, dossier.receiving_unit, *OFFICIAL_ROLES):
-        _ensure_processing(actor, dossier, *OFFICIAL_ROLES)
-    transitions.check(dossier.status, Action.CONFIRM_PAYMENT)
-    ctx = _Ctx(actor, when, explicit)
+    dossier, ctx = _begin(
+        dossier, actor, Action.CONFIRM_PAYMENT, at=at, trusted=trusted, notify=notify
+    )
+    when = ctx.at
     before = dossier.status
     minutes = _resume(dossier, Action.CONFIRM_PAYMENT, ctx)
     dossier.fee_paid_at = when
@@ -1013,29 +985,22 @@ def dossier_complete(
     result_file: UploadedFile | None = None,
     note: str = "",
     at: dt.datetime | None = None,
+    trusted: bool = False,
+    notify: bool = True,
 ) -> Dossier:
     """Issue the result. Only at the last working step of the internal process, once the
     leader's approval is given (if the process has an approval step), and only by an official
     holding the role the process assigns to that step."""
-    when, explicit = _resolve_time(actor, at)
-    dossier = _lock(dossier)
-    _ensure_processing(actor, dossier, *OFFICIAL_ROLES)
-    transitions.check(dossier.status, Action.COMPLETE)
-    position = dossier_position(dossier)
+    dossier, ctx = _begin(dossier, actor, Action.COMPLETE, at=at, trusted=trusted, notify=notify)
+    explicit = ctx.explicit
     if not explicit:
-        transitions.check_step(dossier.status, Action.COMPLETE, position)
-    if not explicit and not policies.can_act_in(actor, dossier.current_unit, position.role):
-        raise PermissionDenied(
-            _("At this step of the internal process the result is issued by: %(role)s.")
-            % {"role": _role_label(position.role)}
-        )
+        transitions.check_step(dossier.status, Action.COMPLETE, dossier_position(dossier))
     version = dossier.procedure_version
     if version.has_document_result and not result_number.strip():
         raise ValidationFailed(
             _("Enter the number of the result document."), fields={"result_number": _("required")}
         )
     checked = _check_components([ComponentInput(file=result_file)]) if result_file else []
-    ctx = _Ctx(actor, when, explicit)
     before = dossier.status
     index = _current_index(dossier)
     _end(dossier, Action.COMPLETE, ctx)
@@ -1063,7 +1028,7 @@ def dossier_complete(
             kind=ComponentKind.RESULT,
             event=event,
         )
-    _notify(dossier, "result_ready", event)
+    _notify(dossier, "result_ready", event, ctx)
     return dossier
 
 
@@ -1072,18 +1037,21 @@ def dossier_deliver(
     *,
     dossier: Dossier,
     actor: Any,
-    method: str = DeliveryMethod.DESK,
+    method: str | None = None,
     note: str = "",
     at: dt.datetime | None = None,
+    trusted: bool = False,
+    notify: bool = True,
 ) -> Dossier:
-    when, explicit = _resolve_time(actor, at)
-    dossier = _lock(dossier)
+    if method is None:  # the applicant takes it online; an official hands it over at the desk
+        owner = getattr(actor, "is_authenticated", False) and dossier.owner_id == actor.pk
+        method = DeliveryMethod.ONLINE if owner else DeliveryMethod.DESK
     if method not in DeliveryMethod.values:
         raise ValidationFailed(_("Unknown delivery method."), fields={"method": method})
-    if not (method == DeliveryMethod.ONLINE and _is_owner(actor, dossier)):
-        _ensure(actor, dossier.receiving_unit, Role.COUNTER_OFFICER, Role.CLERK)
-    transitions.check(dossier.status, Action.DELIVER)
-    ctx = _Ctx(actor, when, explicit)
+    dossier, ctx = _begin(
+        dossier, actor, Action.DELIVER, at=at, trusted=trusted, notify=notify, method=method
+    )
+    when = ctx.at
     before = dossier.status
     _close_step(dossier, ctx, note)
     dossier.status = lifecycle.deliver(_state(dossier), at=when).status
@@ -1102,12 +1070,11 @@ def dossier_extend(
     reason: str,
     new_appointment_at: dt.datetime,
     at: dt.datetime | None = None,
+    trusted: bool = False,
+    notify: bool = True,
 ) -> Dossier:
     """Apology and new appointment (form 04); the statutory due time stays on record."""
-    when, explicit = _resolve_time(actor, at)
-    dossier = _lock(dossier)
-    _ensure_processing(actor, dossier, Role.SPECIALIST, Role.LEADER)
-    transitions.check(dossier.status, Action.EXTEND)
+    dossier, ctx = _begin(dossier, actor, Action.EXTEND, at=at, trusted=trusted, notify=notify)
     reason = _require_reason(reason)
     if new_appointment_at is None or timezone.is_naive(new_appointment_at):
         raise ValidationFailed(
@@ -1121,7 +1088,6 @@ def dossier_extend(
             % {"current": timezone.localtime(current).strftime("%d/%m/%Y %H:%M")},
             fields={"new_appointment_at": _("not later than the current appointment")},
         )
-    ctx = _Ctx(actor, when, explicit)
     old = dossier.appointment_at
     _apply(dossier, lifecycle.extend(_state(dossier), new_appointment_at=new_appointment_at))
     dossier.extension_count += 1
@@ -1138,20 +1104,22 @@ def dossier_extend(
             "new_appointment_at": new_appointment_at.isoformat(),
         },
     )
-    _notify(dossier, "extended", event)
+    _notify(dossier, "extended", event, ctx)
     return dossier
 
 
 @transaction.atomic
 def dossier_stop(
-    *, dossier: Dossier, actor: Any, reason: str, at: dt.datetime | None = None
+    *,
+    dossier: Dossier,
+    actor: Any,
+    reason: str,
+    at: dt.datetime | None = None,
+    trusted: bool = False,
+    notify: bool = True,
 ) -> Dossier:
-    when, explicit = _resolve_time(actor, at)
-    dossier = _lock(dossier)
-    _ensure_processing(actor, dossier, Role.LEADER)
-    transitions.check(dossier.status, Action.STOP)
+    dossier, ctx = _begin(dossier, actor, Action.STOP, at=at, trusted=trusted, notify=notify)
     reason = _require_reason(reason)
-    ctx = _Ctx(actor, when, explicit)
     before = dossier.status
     minutes = _end(dossier, Action.STOP, ctx)
     dossier.end_reason = reason
@@ -1164,20 +1132,21 @@ def dossier_stop(
         note=reason,
         data={"paused_minutes": minutes} if minutes else None,
     )
-    _notify(dossier, "stopped", event)
+    _notify(dossier, "stopped", event, ctx)
     return dossier
 
 
 @transaction.atomic
 def dossier_withdraw(
-    *, dossier: Dossier, actor: Any, reason: str = "", at: dt.datetime | None = None
+    *,
+    dossier: Dossier,
+    actor: Any,
+    reason: str = "",
+    at: dt.datetime | None = None,
+    trusted: bool = False,
+    notify: bool = True,
 ) -> Dossier:
-    when, explicit = _resolve_time(actor, at)
-    dossier = _lock(dossier)
-    if not _is_owner(actor, dossier):
-        _ensure(actor, dossier.receiving_unit, Role.COUNTER_OFFICER)
-    transitions.check(dossier.status, Action.WITHDRAW)
-    ctx = _Ctx(actor, when, explicit)
+    dossier, ctx = _begin(dossier, actor, Action.WITHDRAW, at=at, trusted=trusted, notify=notify)
     before = dossier.status
     minutes = _end(dossier, Action.WITHDRAW, ctx)
     dossier.end_reason = reason.strip()
@@ -1194,19 +1163,38 @@ def dossier_withdraw(
 
 
 @transaction.atomic
-def dossier_result_released(*, dossier_id: int, actor: Any, document_code: str) -> Dossier:
-    """Called by motcua.signatures.services.result_release: the signed electronic result can
-    now be downloaded by the applicant. A timeline event; the status does not change."""
-    dossier = _lock(Dossier(pk=dossier_id))
-    ctx = _Ctx(actor, timezone.now(), False)
+def dossier_release_result(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    document_code: str,
+    at: dt.datetime | None = None,
+    trusted: bool = False,
+    notify: bool = True,
+) -> Dossier:
+    """The signed electronic result can now be downloaded by the applicant (called by
+    motcua.signatures.services.result_release). A timeline event; the status does not change
+    (the transition table's target: the same)."""
+    dossier, ctx = _begin(
+        dossier, actor, Action.RELEASE_RESULT, at=at, trusted=trusted, notify=notify
+    )
+    before = dossier.status
+    dossier.status = transitions.target(before, Action.RELEASE_RESULT)
     _event(
         dossier,
-        "release_result",
+        Action.RELEASE_RESULT,
         ctx,
-        from_status=dossier.status,
+        from_status=before,
         data={"signed_document": document_code},
     )
     return dossier
+
+
+def dossier_result_released(*, dossier_id: int, actor: Any, document_code: str) -> Dossier:
+    """The name the signatures app calls: `dossier_release_result` of that dossier."""
+    return dossier_release_result(
+        dossier=Dossier(pk=dossier_id), actor=actor, document_code=document_code
+    )
 
 
 __all__ = [
@@ -1224,6 +1212,7 @@ __all__ = [
     "dossier_forward",
     "dossier_receive",
     "dossier_refuse",
+    "dossier_release_result",
     "dossier_request_payment",
     "dossier_request_supplement",
     "dossier_result_released",

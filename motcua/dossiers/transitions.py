@@ -55,6 +55,8 @@ TABLE: dict[str, tuple[frozenset[str], str]] = {
         ),
         S.WITHDRAWN,
     ),
+    # a timeline event: the signed electronic result can be downloaded; the status stays
+    Action.RELEASE_RESULT: (frozenset(S), SAME),
 }
 
 

@@ -176,9 +176,18 @@ def test_dossier_action_fields_are_translated(client: Client, world):
     fields = resp.json()["error"]["fields"]
     assert fields == {
         "missing": _("expected a list"),
-        "amount": _("expected a whole number"),
+        "amount": "không được phép",  # request_supplement takes no amount (its own schema)
         "colour": "không được phép",
     }
+    # and a wrong type in a field the action takes
+    resp = client.post(
+        f"/api/v1/dossiers/{code}/actions/request_payment",
+        data=json.dumps({"amount": "x"}),
+        content_type="application/json",
+        headers=bearer(world.specialist),
+    )
+    assert resp.status_code == 422
+    assert resp.json()["error"]["fields"] == {"amount": _("expected a whole number")}
 
 
 @pytest.mark.django_db

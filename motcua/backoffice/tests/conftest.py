@@ -60,6 +60,7 @@ def counter_intake(
         applicant=ApplicantInput(full_name=name, id_number=id_number),
         components=components or [ComponentInput(paper_code="GT1", paper_original_seen=True)],
         at=at,
+        trusted=True,
     )
 
 

@@ -27,18 +27,27 @@ def intake(w) -> Dossier:
         receiving_unit=w.desk,
         applicant=ApplicantInput(full_name="Nguyễn Thị Hồng Đào", id_number="096188000123"),
         at=vn(2027, 3, 1, 9, 0),
+        trusted=True,
     )
 
 
 def test_withdrawn_while_waiting_for_a_supplement_is_not_late(world):
     # given a supplement requested on Tue 2 Mar 10:00 (1 working hour used)
     d = services.dossier_request_supplement(
-        dossier=intake(world), actor=world.specialist, missing=["Ảnh 4x6"], at=vn(2027, 3, 2, 10)
+        dossier=intake(world),
+        actor=world.specialist,
+        missing=["Ảnh 4x6"],
+        at=vn(2027, 3, 2, 10),
+        trusted=True,
     )
     assert d.due_at == vn(2027, 3, 8, 9, 0)
     # when the applicant withdraws on Thu 11 Mar 10:00, still paused (7 working days later)
     d = services.dossier_withdraw(
-        dossier=d, actor=world.counter, reason="Không bổ sung được", at=vn(2027, 3, 11, 10)
+        dossier=d,
+        actor=world.counter,
+        reason="Không bổ sung được",
+        at=vn(2027, 3, 11, 10),
+        trusted=True,
     )
     # then the paused working time is added to the due time, as a supplement would have
     assert d.status == S.WITHDRAWN and d.paused_since is None and d.status_before_pause == ""
@@ -60,11 +69,15 @@ def test_withdrawn_while_waiting_for_a_supplement_is_not_late(world):
 def test_stopped_while_waiting_for_fees_is_classified_after_the_pause(world):
     # given fees requested on Fri 5 Mar 09:00 (due Mon 8 Mar 09:00)
     d = services.dossier_request_payment(
-        dossier=intake(world), actor=world.specialist, amount=50000, at=vn(2027, 3, 5, 9)
+        dossier=intake(world),
+        actor=world.specialist,
+        amount=50000,
+        at=vn(2027, 3, 5, 9),
+        trusted=True,
     )
     # when the leader stops it on Tue 9 Mar 09:00 (two working days paused)
     d = services.dossier_stop(
-        dossier=d, actor=world.leader, reason="Không nộp phí", at=vn(2027, 3, 9, 9)
+        dossier=d, actor=world.leader, reason="Không nộp phí", at=vn(2027, 3, 9, 9), trusted=True
     )
     # then: due Wed 10 Mar 09:00, stopped on Tue 9 → early (it was "late" before the fix)
     assert d.paused_minutes == 16 * 60
@@ -75,7 +88,11 @@ def test_stopped_while_waiting_for_fees_is_classified_after_the_pause(world):
 
 def test_ending_without_a_pause_changes_no_due_time(world):
     d = services.dossier_stop(
-        dossier=intake(world), actor=world.leader, reason="Theo đề nghị", at=vn(2027, 3, 9, 9)
+        dossier=intake(world),
+        actor=world.leader,
+        reason="Theo đề nghị",
+        at=vn(2027, 3, 9, 9),
+        trusted=True,
     )
     assert d.due_at == vn(2027, 3, 8, 9, 0) and d.paused_minutes == 0
     assert DossierFact.objects.get(pk=d.pk).outcome == Outcome.LATE

@@ -42,6 +42,7 @@ def intake_at_the_desk(world: Any, *, id_number: str, procedure_code: str = "9.0
         applicant=ApplicantInput(full_name="Trần Văn Bình", id_number=id_number),
         components=[ComponentInput(paper_code="GT1", paper_original_seen=True)],
         at=vn(2027, 3, 2, 9, 0),
+        trusted=True,
     )
 
 
@@ -75,7 +76,12 @@ def test_a_dossier_held_by_another_unit_is_in_that_units_export(client: Client, 
     # given: the department forwards the dossier to another department (its current unit)
     dossier = intake_at_the_desk(world, id_number="096099000001")
     dossier = services.dossier_forward(
-        dossier=dossier, actor=world.admin, to_unit=world.other, note="", at=vn(2027, 3, 3, 9, 0)
+        dossier=dossier,
+        actor=world.admin,
+        to_unit=world.other,
+        note="",
+        at=vn(2027, 3, 3, 9, 0),
+        trusted=True,
     )
     assert dossier.current_unit == world.other
     # when / then

@@ -48,6 +48,7 @@ def _intake(w, at, channel=1, name="Trần Thị Mai", id_number="096190000001")
         receiving_unit=w.desk,
         applicant=ApplicantInput(full_name=name, id_number=id_number),
         at=at,
+        trusted=True,  # the citizen's submission, replayed at its time by the test
     )
 
 

@@ -33,6 +33,7 @@ def intake(w, at: dt.datetime, channel: int = 1, **kw) -> Dossier:
             "components", [ComponentInput(paper_code="GT1", paper_original_seen=True)]
         ),
         at=at,
+        trusted=True,
         **kw,
     )
 
@@ -55,7 +56,9 @@ def test_counter_intake_is_received_at_once_with_due_time_across_tet(world):
 def test_online_submission_waits_then_receipt_after_hours_starts_next_morning(world):
     d = intake(world, vn(2027, 3, 1, 17, 30), channel=2)
     assert d.status == S.SUBMITTED and d.due_at is None and d.owner == world.citizen
-    d = services.dossier_receive(dossier=d, actor=world.counter, at=vn(2027, 3, 1, 17, 45))
+    d = services.dossier_receive(
+        dossier=d, actor=world.counter, at=vn(2027, 3, 1, 17, 45), trusted=True
+    )
     assert d.clock_started_at == vn(2027, 3, 2, 7, 0)
     assert d.due_at == vn(2027, 3, 8, 17, 0)  # 5 whole working days from Tue 07:00: Mon 17:00
 
@@ -69,6 +72,7 @@ def test_full_path_with_supplement_pause_and_handover_results(world):
         actor=world.specialist,
         missing=["Bản sao CCCD", "Ảnh 4x6"],
         at=vn(2027, 3, 2, 10, 0),
+        trusted=True,
     )
     assert d.status == S.SUPPLEMENT_REQUESTED and d.paused_since == vn(2027, 3, 2, 10, 0)
     assert d.supplement_count == 1
@@ -78,21 +82,26 @@ def test_full_path_with_supplement_pause_and_handover_results(world):
         actor=world.counter,
         components=[ComponentInput(name="Bản sao CCCD", file=SimpleUploadedFile("cccd.pdf", PDF))],
         at=vn(2027, 3, 4, 10, 0),
+        trusted=True,
     )
     assert d.status == S.RECEIVED
     assert d.paused_minutes == 16 * 60 and d.paused_since is None
     assert d.due_at == vn(2027, 3, 10, 9, 0)
     assert d.components.filter(kind="supplement").count() == 1
     # forward, approve, complete, deliver
-    d = services.dossier_forward(dossier=d, actor=world.specialist, at=vn(2027, 3, 5, 9, 0))
+    d = services.dossier_forward(
+        dossier=d, actor=world.specialist, at=vn(2027, 3, 5, 9, 0), trusted=True
+    )
     assert d.status == S.IN_PROGRESS
-    d = services.dossier_approve(dossier=d, actor=world.leader, at=vn(2027, 3, 5, 14, 0))
+    d = services.dossier_approve(
+        dossier=d, actor=world.leader, at=vn(2027, 3, 5, 14, 0), trusted=True
+    )
     d = services.dossier_complete(
-        dossier=d, actor=world.leader, result_number="12/GP", at=vn(2027, 3, 8, 8, 0)
+        dossier=d, actor=world.leader, result_number="12/GP", at=vn(2027, 3, 8, 8, 0), trusted=True
     )
     assert d.status == S.RESULT_READY and d.ended_at == vn(2027, 3, 8, 8, 0)
     d = services.dossier_deliver(
-        dossier=d, actor=world.counter, method="desk", at=vn(2027, 3, 8, 9, 0)
+        dossier=d, actor=world.counter, method="desk", at=vn(2027, 3, 8, 9, 0), trusted=True
     )
     assert d.status == S.DELIVERED and d.delivered_at == vn(2027, 3, 8, 9, 0)
     steps = list(d.steps.order_by("order"))
@@ -119,6 +128,7 @@ def test_extension_keeps_the_statutory_due_time(world):
         reason="Cần xác minh thêm",
         new_appointment_at=vn(2027, 3, 12, 9, 0),
         at=vn(2027, 3, 5, 9, 0),
+        trusted=True,
     )
     assert d.appointment_at == vn(2027, 3, 12, 9, 0)
     assert d.due_at == vn(2027, 3, 8, 9, 0)
@@ -132,25 +142,27 @@ def test_extension_keeps_the_statutory_due_time(world):
 def test_payment_pauses_the_clock(world):
     d = intake(world, vn(2027, 3, 1, 9, 0))
     d = services.dossier_request_payment(
-        dossier=d, actor=world.specialist, amount=50000, at=vn(2027, 3, 1, 13, 30)
+        dossier=d, actor=world.specialist, amount=50000, at=vn(2027, 3, 1, 13, 30), trusted=True
     )
     assert d.status == S.AWAITING_PAYMENT
     d = services.dossier_confirm_payment(
-        dossier=d, actor=world.counter, online=True, at=vn(2027, 3, 2, 13, 30)
+        dossier=d, actor=world.counter, online=True, at=vn(2027, 3, 2, 13, 30), trusted=True
     )
     assert d.status == S.RECEIVED and d.fee_paid_online
     assert d.due_at == vn(2027, 3, 9, 9, 0)  # one working day paused
 
 
 @pytest.mark.parametrize(
-    ("call", "kwargs"),
+    ("call", "kwargs", "status", "reason"),
     [
-        ("dossier_refuse", {"reason": "Sai thẩm quyền"}),
-        ("dossier_stop", {"reason": "Theo đề nghị"}),
-        ("dossier_withdraw", {}),
+        ("dossier_refuse", {"reason": " Sai thẩm quyền "}, S.REFUSED, "Sai thẩm quyền"),
+        ("dossier_stop", {"reason": "Theo đề nghị"}, S.STOPPED, "Theo đề nghị"),
+        ("dossier_withdraw", {"reason": "Nộp nhầm"}, S.WITHDRAWN, "Nộp nhầm"),
+        ("dossier_withdraw", {}, S.WITHDRAWN, ""),
     ],
 )
-def test_end_statuses_record_reason_and_end_time(world, call, kwargs):
+def test_end_statuses_record_reason_and_end_time(world, call, kwargs, status, reason):
+    # given an online dossier (received first for a stop)
     d = intake(world, vn(2027, 3, 1, 9, 0), channel=2)
     actor = {
         "dossier_refuse": world.counter,
@@ -158,10 +170,20 @@ def test_end_statuses_record_reason_and_end_time(world, call, kwargs):
         "dossier_withdraw": world.citizen,
     }[call]
     if call == "dossier_stop":
-        d = services.dossier_receive(dossier=d, actor=world.counter, at=vn(2027, 3, 1, 10, 0))
-    d = getattr(services, call)(dossier=d, actor=actor, at=vn(2027, 3, 2, 9, 0), **kwargs)
+        d = services.dossier_receive(
+            dossier=d, actor=world.counter, at=vn(2027, 3, 1, 10, 0), trusted=True
+        )
+    # when it ends
+    d = getattr(services, call)(
+        dossier=d, actor=actor, at=vn(2027, 3, 2, 9, 0), trusted=True, **kwargs
+    )
+    # then the exact status, the reason and the end time are recorded, on the row and its event
+    d.refresh_from_db()
+    assert d.status == status
+    assert d.end_reason == reason
     assert d.ended_at == vn(2027, 3, 2, 9, 0)
-    assert d.status in (S.REFUSED, S.STOPPED, S.WITHDRAWN)
+    event = d.events.get(action=call.removeprefix("dossier_"))
+    assert event.to_status == status and event.at == vn(2027, 3, 2, 9, 0)
 
 
 ACTION_CALLS = {
@@ -256,8 +278,16 @@ def test_returning_applicant_is_reused_by_id_number(world):
 def test_explicit_time_is_only_for_provincial_admins_through_the_api(world):
     from motcua.core.audit import audit_context
 
-    with audit_context(interface="api"), pytest.raises(PermissionDenied):
-        intake(world, vn(2027, 3, 1, 9, 0))
+    for interface in ("api", "web", "cli", "system"):
+        with audit_context(interface=interface), pytest.raises(PermissionDenied):
+            services.dossier_create(
+                actor=world.counter,
+                procedure_code="9.000001",
+                channel=1,
+                receiving_unit=world.desk,
+                applicant=ApplicantInput(full_name="Lê Văn Cũ", id_number="001"),
+                at=vn(2026, 11, 2, 9, 0),
+            )
     with audit_context(actor=world.admin, interface="api"):
         d = services.dossier_create(
             actor=world.admin,

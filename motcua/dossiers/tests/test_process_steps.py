@@ -32,6 +32,7 @@ def intake(w) -> Dossier:
         receiving_unit=w.desk,
         applicant=ApplicantInput(full_name="Nguyễn Thị Hồng Đào", id_number="096188000123"),
         at=vn(2027, 3, 1, 9, 0),
+        trusted=True,
     )
 
 

@@ -29,6 +29,7 @@ def intake(world: Any, id_number: str) -> Dossier:
         applicant=ApplicantInput(full_name="Lê Thị Hoa", id_number=id_number),
         components=[ComponentInput(paper_code="GT1", paper_original_seen=True)],
         at=RECEIVED,
+        trusted=True,
     )
     assert dossier.due_at == DUE
     return dossier
@@ -36,7 +37,11 @@ def intake(world: Any, id_number: str) -> Dossier:
 
 def paused_at(world: Any, id_number: str, at: dt.datetime) -> Dossier:
     dossier = services.dossier_request_supplement(
-        dossier=intake(world, id_number), actor=world.admin, missing=["Bản sao CCCD"], at=at
+        dossier=intake(world, id_number),
+        actor=world.admin,
+        missing=["Bản sao CCCD"],
+        at=at,
+        trusted=True,
     )
     assert dossier.paused_since == at
     return dossier

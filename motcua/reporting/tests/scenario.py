@@ -79,22 +79,27 @@ def intake(w: Any, at: dt.datetime, channel: int = 1, *, ward: bool = False) -> 
         receiving_unit=w.ward_desk if ward else w.desk,
         applicant=_applicant(),
         at=at,
+        trusted=True,
     )
 
 
 def received(w: Any, at: dt.datetime, channel: int = 1, **kw: Any) -> Dossier:
     d = intake(w, at, channel, **kw)
     if channel == 2:
-        d = services.dossier_receive(dossier=d, actor=w.admin, at=at + dt.timedelta(hours=2))
+        d = services.dossier_receive(
+            dossier=d, actor=w.admin, at=at + dt.timedelta(hours=2), trusted=True
+        )
     return d
 
 
 def complete(w: Any, d: Dossier, at: dt.datetime) -> Dossier:
     """Through the internal process to the result: the appraisal handed on to the leader, the
     leader's approval, the result issued (complete needs the approval)."""
-    d = services.dossier_forward(dossier=d, actor=w.admin, at=at)
-    d = services.dossier_approve(dossier=d, actor=w.admin, at=at)
-    return services.dossier_complete(dossier=d, actor=w.admin, result_number="01/GP", at=at)
+    d = services.dossier_forward(dossier=d, actor=w.admin, at=at, trusted=True)
+    d = services.dossier_approve(dossier=d, actor=w.admin, at=at, trusted=True)
+    return services.dossier_complete(
+        dossier=d, actor=w.admin, result_number="01/GP", at=at, trusted=True
+    )
 
 
 def build_march(w: Any) -> dict[str, Dossier]:
@@ -109,6 +114,7 @@ def build_march(w: Any) -> dict[str, Dossier]:
         reason="Cần xác minh thêm",
         new_appointment_at=vn(2027, 3, 12, 9),
         at=vn(2027, 3, 8, 9),
+        trusted=True,
     )
     out["C"] = complete(w, c, vn(2027, 3, 11, 9))
     d = received(w, vn(2027, 3, 3, 9))
@@ -116,33 +122,52 @@ def build_march(w: Any) -> dict[str, Dossier]:
         (vn(2027, 3, 3, 10), vn(2027, 3, 3, 14)),
         (vn(2027, 3, 4, 9), vn(2027, 3, 4, 10)),
     ):
-        d = services.dossier_request_supplement(dossier=d, actor=a, missing=["Bản sao"], at=request)
-        d = services.dossier_supplement(dossier=d, actor=a, note="Đã nộp", at=answer)
+        d = services.dossier_request_supplement(
+            dossier=d, actor=a, missing=["Bản sao"], at=request, trusted=True
+        )
+        d = services.dossier_supplement(dossier=d, actor=a, note="Đã nộp", at=answer, trusted=True)
     out["D"] = complete(w, d, vn(2027, 3, 5, 9))
     out["E"] = services.dossier_withdraw(
-        dossier=received(w, vn(2027, 3, 8, 9)), actor=a, reason="Rút", at=vn(2027, 3, 9, 9)
+        dossier=received(w, vn(2027, 3, 8, 9)),
+        actor=a,
+        reason="Rút",
+        at=vn(2027, 3, 9, 9),
+        trusted=True,
     )
     out["F"] = services.dossier_refuse(
         dossier=intake(w, vn(2027, 3, 10, 8), channel=2),
         actor=a,
         reason="Sai thẩm quyền",
         at=vn(2027, 3, 10, 9),
+        trusted=True,
     )
     out["G"] = intake(w, vn(2027, 3, 30, 20), channel=2)
     out["H"] = received(w, vn(2027, 3, 15, 9))
     out["I"] = received(w, vn(2027, 3, 29, 9))
     out["J"] = services.dossier_request_supplement(
-        dossier=received(w, vn(2027, 3, 16, 9)), actor=a, missing=["Ảnh"], at=vn(2027, 3, 17, 9)
+        dossier=received(w, vn(2027, 3, 16, 9)),
+        actor=a,
+        missing=["Ảnh"],
+        at=vn(2027, 3, 17, 9),
+        trusted=True,
     )
     out["K"] = services.dossier_request_supplement(
-        dossier=received(w, vn(2027, 3, 10, 9)), actor=a, missing=["Ảnh"], at=vn(2027, 3, 19, 9)
+        dossier=received(w, vn(2027, 3, 10, 9)),
+        actor=a,
+        missing=["Ảnh"],
+        at=vn(2027, 3, 19, 9),
+        trusted=True,
     )
     out["L"] = complete(w, received(w, vn(2027, 3, 4, 9), channel=3), vn(2027, 3, 5, 9))
     out["M"] = complete(w, received(w, vn(2027, 1, 11, 9)), vn(2027, 1, 12, 9))
     out["N"] = received(w, vn(2027, 4, 1, 9))
     out["O"] = received(w, vn(2027, 2, 15, 9))
     out["P"] = services.dossier_stop(
-        dossier=received(w, vn(2027, 3, 11, 9)), actor=a, reason="Dừng", at=vn(2027, 3, 12, 9)
+        dossier=received(w, vn(2027, 3, 11, 9)),
+        actor=a,
+        reason="Dừng",
+        at=vn(2027, 3, 12, 9),
+        trusted=True,
     )
     out["Q"] = complete(w, received(w, vn(2027, 3, 2, 9), ward=True), vn(2027, 3, 3, 9))
     return out

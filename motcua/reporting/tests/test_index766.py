@@ -173,14 +173,21 @@ def test_papers_fees_and_electronic_results_through_the_services(rworld):
             ComponentInput(paper_code="GT2", digitised=True, reused=True),
         ],
         at=vn(2027, 3, 1, 8),
+        trusted=True,
     )
-    d = services.dossier_receive(dossier=d, actor=a, at=vn(2027, 3, 1, 9))
-    d = services.dossier_request_payment(dossier=d, actor=a, at=vn(2027, 3, 2, 9))
-    d = services.dossier_confirm_payment(dossier=d, actor=a, online=True, at=vn(2027, 3, 2, 10))
-    d = services.dossier_forward(dossier=d, actor=a, at=vn(2027, 3, 2, 14))
-    d = services.dossier_approve(dossier=d, actor=a, at=vn(2027, 3, 2, 16))
-    d = services.dossier_complete(dossier=d, actor=a, result_number="1/GP", at=vn(2027, 3, 3, 9))
-    services.dossier_deliver(dossier=d, actor=a, method="online", at=vn(2027, 3, 3, 10))
+    d = services.dossier_receive(dossier=d, actor=a, at=vn(2027, 3, 1, 9), trusted=True)
+    d = services.dossier_request_payment(dossier=d, actor=a, at=vn(2027, 3, 2, 9), trusted=True)
+    d = services.dossier_confirm_payment(
+        dossier=d, actor=a, online=True, at=vn(2027, 3, 2, 10), trusted=True
+    )
+    d = services.dossier_forward(dossier=d, actor=a, at=vn(2027, 3, 2, 14), trusted=True)
+    d = services.dossier_approve(dossier=d, actor=a, at=vn(2027, 3, 2, 16), trusted=True)
+    d = services.dossier_complete(
+        dossier=d, actor=a, result_number="1/GP", at=vn(2027, 3, 3, 9), trusted=True
+    )
+    services.dossier_deliver(
+        dossier=d, actor=a, method="online", at=vn(2027, 3, 3, 10), trusted=True
+    )
     services.dossier_create(
         actor=a,
         procedure_code="9.000001",
@@ -189,6 +196,7 @@ def test_papers_fees_and_electronic_results_through_the_services(rworld):
         applicant=ApplicantInput(full_name="Lê Văn Tám", id_number="096300000002"),
         components=[ComponentInput(paper_code="GT1")],
         at=vn(2027, 3, 1, 10),
+        trusted=True,
     )
     # when
     params = parse_params(rworld.admin, MARCH)
