@@ -63,7 +63,7 @@ from motcua.core.audit import audit_record
 from motcua.core.errors import ValidationFailed
 from motcua.core.progress import Progress
 from motcua.core.text import fold
-from motcua.dossiers import lifecycle, services, transitions
+from motcua.dossiers import lifecycle, registry, services, transitions
 from motcua.dossiers.enums import (
     Action,
     Channel,
@@ -358,6 +358,20 @@ class Step:
     online: bool = False
     method: str = ""
     result_number: str = ""
+
+    def inputs(self) -> dict[str, Any]:
+        """The action's own inputs that this step sets (the others keep the service's
+        defaults), named as the action's service and its registry schema name them."""
+        values: dict[str, Any] = {
+            "reason": self.reason,
+            "note": self.note,
+            "missing": list(self.missing),
+            "new_appointment_at": self.new_appointment_at,
+            "online": self.online,
+            "method": self.method,
+            "result_number": self.result_number,
+        }
+        return {name: v for name, v in values.items() if v not in ("", [], None, False)}
 
 
 @dataclass
@@ -714,7 +728,10 @@ class Planner:
 
 
 def run_with_services(plans: Iterable[Plan], actor: Any) -> list[Dossier]:
-    """Apply `plans` through motcua.dossiers.services (the reference executor)."""
+    """Apply `plans` through the dossier services (the reference executor): the intake through
+    `services.dossier_create`, every action through the action registry, as the API, the back
+    office and the importer take them. A trusted caller: explicit times (`at`, `trusted=True`)
+    and notifications muted (`notify=False`: the generated applicants have no address)."""
     out = []
     for plan in plans:
         version = plan.offer.version
@@ -740,47 +757,23 @@ def run_with_services(plans: Iterable[Plan], actor: Any) -> list[Dossier]:
                 ],
                 sub_channel=plan.sub_channel,
                 at=plan.submitted_at,
-                trusted=True,  # a simulation: any time, said explicitly (services._context)
+                trusted=True,
+                notify=False,
             )
             for step in plan.steps:
-                d = _apply_service(d, step, actor)
+                d = _take(d, step, actor)
         out.append(d)
     return out
 
 
-def _apply_service(d: Dossier, step: Step, actor: Any) -> Dossier:
-    common: dict[str, Any] = {"dossier": d, "actor": actor, "at": step.at, "trusted": True}
-    match step.action:
-        case Action.RECEIVE:
-            return services.dossier_receive(**common)
-        case Action.REFUSE:
-            return services.dossier_refuse(**common, reason=step.reason)
-        case Action.REQUEST_SUPPLEMENT:
-            return services.dossier_request_supplement(**common, missing=list(step.missing))
-        case Action.SUPPLEMENT:
-            return services.dossier_supplement(**common, note=step.note)
-        case Action.FORWARD:
-            return services.dossier_forward(**common)
-        case Action.APPROVE:
-            return services.dossier_approve(**common)
-        case Action.REQUEST_PAYMENT:
-            return services.dossier_request_payment(**common)
-        case Action.CONFIRM_PAYMENT:
-            return services.dossier_confirm_payment(**common, online=step.online)
-        case Action.COMPLETE:
-            return services.dossier_complete(**common, result_number=step.result_number)
-        case Action.DELIVER:
-            return services.dossier_deliver(**common, method=step.method)
-        case Action.EXTEND:
-            assert step.new_appointment_at is not None  # noqa: S101 (the planner sets it)
-            return services.dossier_extend(
-                **common, reason=step.reason, new_appointment_at=step.new_appointment_at
-            )
-        case Action.STOP:
-            return services.dossier_stop(**common, reason=step.reason)
-        case Action.WITHDRAW:
-            return services.dossier_withdraw(**common, reason=step.reason)
-    raise ValueError(step.action)
+def _take(d: Dossier, step: Step, actor: Any) -> Dossier:
+    """Take one planned action through the registry; its inputs are checked by the action's own
+    schema first (a field the action does not take is refused, as in the API)."""
+    inputs = step.inputs()
+    registry.ACTIONS[step.action].schema.model_validate({**inputs, "at": step.at})
+    return registry.run(
+        step.action, dossier=d, actor=actor, at=step.at, trusted=True, notify=False, **inputs
+    )
 
 
 # --- executor 2: in memory, written in bulk -----------------------------------------------------

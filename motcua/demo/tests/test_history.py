@@ -9,6 +9,7 @@ import io
 import random
 from typing import Any
 
+import pydantic
 import pytest
 from django.core.management import call_command
 from django.db import transaction
@@ -388,3 +389,14 @@ def test_reporting_facts_after_generation_equal_a_fresh_rebuild(catalogue_world)
     assert generated == list(
         DossierFact.objects.order_by("dossier_id").values("dossier_id", *FACT_FIELDS)
     )
+
+
+def test_services_executor_refuses_an_input_the_action_does_not_take(catalogue_world):
+    # given a planned approval that also carries a reason (an approval takes none)
+    plan = next(p for p in _plans(3, 60) if any(s.action == Action.APPROVE for s in p.steps))
+    step = next(s for s in plan.steps if s.action == Action.APPROVE)
+    step.reason = "Không phải thông tin của bước phê duyệt"
+    # when it is taken through the action registry, then the action's own schema refuses it
+    with pytest.raises(pydantic.ValidationError, match="reason"):
+        history.run_with_services([plan], catalogue_world.admin)
+    assert not Dossier.objects.exists()  # the plan's transaction left nothing behind
