@@ -12,8 +12,9 @@ Two stages:
    dossiers received last are still open. Each day draws from its own random stream (seed and
    date), so days can be planned in any process and in any order.
 2. An executor applies the plans:
-   - `run_with_services()` calls `motcua.dossiers.services` for each action (explicit `at`),
-     the reference; a few queries per action, so a few hundred dossiers per second;
+   - `run_with_services()` files each dossier with `services.dossier_create` and takes each
+     action through the action registry (`motcua.dossiers.registry`, explicit `at`), the
+     reference; a few queries per action, so a few hundred dossiers per second;
    - `BulkWriter` replays them in memory. Every state change (receipt and clock start, pause
      and resume, the end, an extension, a step's due time and result) is computed by the pure
      functions of `motcua.dossiers.lifecycle`, the ones the services call; this module only
@@ -310,8 +311,8 @@ class Catalogue:
         return self._fees[key]
 
     def spec_info(self, spec: Any) -> tuple[str, str, int]:
-        """(name, role, budget in minutes) of a process step, read as services._open_step
-        reads them."""
+        """(name, role, budget in minutes) of a process step, read as the services read them
+        when they open the step."""
         info = self._spec_info.get(id(spec))
         if info is None:
             info = (str(spec.name), str(spec.role), round(float(spec.budget_hours) * 60))
