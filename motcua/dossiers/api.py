@@ -409,7 +409,8 @@ def _inline_defs(schema: dict[str, Any]) -> dict[str, Any]:
             return [walk(v) for v in node]
         return node
 
-    return walk(schema)
+    inlined: dict[str, Any] = walk(schema)
+    return inlined
 
 
 def _action_bodies() -> dict[str, Any]:
