@@ -5,7 +5,8 @@ computation. Needs PostgreSQL; uses its own database (BENCH_DATABASE_URL, defaul
 postgres://postgres@127.0.0.1:5432/motcua_rep_bench), created on first use:
 
 1. migrate, load the Cà Mau demo, `generate_history --year 2025 --count 272000 --seed 1`
-   (real dossiers, events, steps and facts through the bulk path; timed and printed);
+   (real dossiers, events and steps through motcua/demo/history.py's bulk path, their facts
+   through reporting's facts_rebuild; timed and printed);
 2. form 06a for 2025 by organisation, field and procedure, for the province and for one ward,
    each the best of 3 runs after a first (cold) one; then the per-dossier reference computation
    once, and a check that both agree;

@@ -7,7 +7,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from motcua.dossiers import history
+from motcua.demo import history
 from motcua.dossiers.tests.conftest import vn
 
 AS_OF = vn(2027, 4, 20, 12, 0)

@@ -13,11 +13,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from motcua.accounts.cli import resolve_actor
 from motcua.core.audit import audit_context
 from motcua.core.audit_models import Interface
-from motcua.dossiers.history import Progress
+from motcua.core.progress import Progress
 from motcua.dossiers.importing import import_lines
-from motcua.dossiers.management.commands.generate_history import resolve_actor
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from motcua.dossiers.history import Progress
+from motcua.core.progress import Progress
 from motcua.dossiers.models import Dossier
 from motcua.reporting.facts import facts_rebuild
 

@@ -1,7 +1,7 @@
 """`manage.py generate_history --year 2025 --count 272000 --seed 1`: a synthetic year of dossiers.
 
-See motcua/dossiers/history.py for what is generated and how the bulk path keeps the rules of
-the services. Deterministic for a seed on the same catalogue and calendar.
+See motcua/demo/history.py for what is generated and how the bulk path keeps the rules of
+the dossiers' lifecycle. Deterministic for a seed on the same catalogue and calendar.
 """
 
 from __future__ import annotations
@@ -13,32 +13,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from motcua.accounts.enums import Role
-from motcua.accounts.models import User
+from motcua.accounts.cli import resolve_actor
 from motcua.core.audit import audit_context
 from motcua.core.audit_models import Interface
 from motcua.core.errors import DomainError
-from motcua.dossiers.history import Progress, generate_history
+from motcua.core.progress import Progress
+from motcua.demo.history import generate_history
 from motcua.dossiers.models import Dossier
-
-
-def resolve_actor(username: str | None) -> User:
-    """The account the actions are recorded under: --actor, else the first superuser or
-    provincial administrator."""
-    if username:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"No user is called {username!r}.")
-        return user
-    user = (
-        User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
-        or User.objects.filter(role_assignments__role=Role.PROVINCIAL_ADMIN, is_active=True)
-        .order_by("pk")
-        .first()
-    )
-    if user is None:
-        raise CommandError("No superuser or provincial administrator: pass --actor USERNAME.")
-    return user
 
 
 class Command(BaseCommand):

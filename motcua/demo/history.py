@@ -12,18 +12,21 @@ Two stages:
    dossiers received last are still open. Each day draws from its own random stream (seed and
    date), so days can be planned in any process and in any order.
 2. An executor applies the plans:
-   - `run_with_services()` calls `motcua.dossiers.services` for each action (explicit `at`),
-     the reference; a few queries per action, so a few hundred dossiers per second;
-   - `BulkWriter` replays the same transitions in memory with the same rules and the same
-     functions — the code generator's format and a `DossierSequence` kept consistent, the
-     calendar's `clock_start` / `due_at` / `extend_due` / `working_time_between`, the process
-     steps of `process_steps_for`, the step results of `services._step_result`, the processing
-     unit of `services._processing_unit` — and writes in batches of whole days (dossiers,
-     steps, events, components, applicants, reporting facts) with binary COPY on PostgreSQL,
-     executemany elsewhere: thousands of dossiers per second.
-   `tests/test_history.py` runs both executors on the same plans and compares every stored
-   field. What the bulk path does not write: one audit record per action (it writes one for the
-   whole run) and notifications (the generated applicants have no e-mail address).
+   - `run_with_services()` files each dossier with `services.dossier_create` and takes each
+     action through the action registry (`motcua.dossiers.registry`, explicit `at`), the
+     reference; a few queries per action, so a few hundred dossiers per second;
+   - `BulkWriter` replays them in memory. Every state change (receipt and clock start, pause
+     and resume, the end, an extension, a step's due time and result) is computed by the pure
+     functions of `motcua.dossiers.lifecycle`, the ones the services call; this module only
+     builds the rows around them (events, steps, papers, applicants, codes numbered on from
+     the `DossierSequence` rows) and writes them in batches of whole days with binary COPY on
+     PostgreSQL, executemany elsewhere: thousands of dossiers per second. The reporting facts
+     are not written here: each batch ends with the reporting app's own `facts_rebuild` for
+     its dossiers.
+   `motcua/demo/tests/test_history.py` runs both executors on the same plans and compares
+   every stored field. What the bulk path does not write: one audit record per action (it
+   writes one for the whole run) and notifications (the generated applicants have no e-mail
+   address).
 
 `generate_history()` shares the batches out between forked worker processes on PostgreSQL (two
 by default: Python on both cores, PostgreSQL inserting on two connections); each writes one
@@ -40,15 +43,14 @@ import multiprocessing
 import operator
 import queue
 import random
-import sys
 import threading
 import time
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import connection as mp_connection
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, connections, transaction
@@ -60,8 +62,9 @@ from motcua.calendar import deadlines as dl
 from motcua.calendar.selectors import calendar_for
 from motcua.core.audit import audit_record
 from motcua.core.errors import ValidationFailed
+from motcua.core.progress import Progress
 from motcua.core.text import fold
-from motcua.dossiers import services, transitions
+from motcua.dossiers import lifecycle, registry, services, transitions
 from motcua.dossiers.enums import (
     Action,
     Channel,
@@ -79,11 +82,13 @@ from motcua.dossiers.models import (
 )
 from motcua.organisations.models import Organisation
 from motcua.procedures.enums import OnlineLevel, ProcedureStatus
-from motcua.procedures.models import ProcedureCase, ProcedureVersion, RequiredPaper, TimeLimit
+from motcua.procedures.models import ProcedureCase, ProcedureVersion, RequiredPaper
 from motcua.procedures.services import process_steps_for
+from motcua.reporting.facts import facts_rebuild
 
 S = DossierStatus
 TZ = dl.TZ
+SUBMITTED = lifecycle.DossierState(status=S.SUBMITTED)  # a dossier's state before receipt
 MINUTE = dt.timedelta(minutes=1)
 DAY_MINUTES = 8 * 60
 
@@ -269,9 +274,10 @@ class Catalogue:
         self._calendars: dict[int, dl.WorkCalendar] = {}
         self._processing: dict[tuple[int, int], Organisation] = {}
         self._specs: dict[tuple[int, int | None], list[Any]] = {}
-        self._limits: dict[tuple[int, int, int | None], TimeLimit | None] = {}
+        self._limits: dict[tuple[int, int, int | None], tuple[int, str] | None] = {}
         self._fees: dict[tuple[int, int, int | None], int] = {}
         self._spec_info: dict[int, tuple[str, str, int]] = {}  # by id() of the cached specs
+        self._roles: dict[int, list[str]] = {}  # by id() of the cached spec lists
 
     def calendar(self, unit: Organisation) -> dl.WorkCalendar:
         cal = self._calendars.get(unit.pk)
@@ -285,12 +291,14 @@ class Catalogue:
             self._processing[key] = services._processing_unit(version, unit)
         return self._processing[key]
 
-    def time_limit(
+    def limit(
         self, version: ProcedureVersion, channel: int, case: ProcedureCase | None
-    ) -> TimeLimit | None:
+    ) -> tuple[int, str] | None:
+        """The statutory time limit as `lifecycle.receive` takes it: (amount, unit), or None."""
         key = (version.pk, channel, case.pk if case is not None else None)
         if key not in self._limits:
-            self._limits[key] = version.time_limit_for(channel, case)
+            found = version.time_limit_for(channel, case)
+            self._limits[key] = (found.amount, found.unit) if found is not None else None
         return self._limits[key]
 
     def fee_amount(
@@ -303,8 +311,8 @@ class Catalogue:
         return self._fees[key]
 
     def spec_info(self, spec: Any) -> tuple[str, str, int]:
-        """(name, role, budget in minutes) of a process step, read as services._open_step
-        reads them."""
+        """(name, role, budget in minutes) of a process step, read as the services read them
+        when they open the step."""
         info = self._spec_info.get(id(spec))
         if info is None:
             info = (str(spec.name), str(spec.role), round(float(spec.budget_hours) * 60))
@@ -316,6 +324,13 @@ class Catalogue:
         if key not in self._specs:
             self._specs[key] = list(process_steps_for(version, case))
         return self._specs[key]
+
+    def roles(self, specs: list[Any]) -> list[str]:
+        """The roles of a process's steps (what `transitions` reads), by id() of the specs."""
+        roles = self._roles.get(id(specs))
+        if roles is None:
+            roles = self._roles[id(specs)] = [str(spec.role) for spec in specs]
+        return roles
 
 
 def _cumulative(weights: Sequence[float]) -> list[float]:
@@ -344,6 +359,20 @@ class Step:
     online: bool = False
     method: str = ""
     result_number: str = ""
+
+    def inputs(self) -> dict[str, Any]:
+        """The action's own inputs that this step sets (the others keep the service's
+        defaults), named as the action's service and its registry schema name them."""
+        values: dict[str, Any] = {
+            "reason": self.reason,
+            "note": self.note,
+            "missing": list(self.missing),
+            "new_appointment_at": self.new_appointment_at,
+            "online": self.online,
+            "method": self.method,
+            "result_number": self.result_number,
+        }
+        return {name: v for name, v in values.items() if v not in ("", [], None, False)}
 
 
 @dataclass
@@ -549,13 +578,19 @@ class Planner:
                 plan.steps.append(Step(Action.REFUSE, received, reason=rng.choice(REFUSE_REASONS)))
                 return
             plan.steps.append(Step(Action.RECEIVE, received))
-        start = dl.clock_start(cal, received, version.cutoff)
-        limit = self.catalogue.time_limit(version, plan.channel, offer.case)
-        if limit is not None:
-            due0 = dl.due_at(cal, start, limit.amount, limit.unit)
+        # The clock start and statutory due time the lifecycle will give on receipt.
+        receipt = lifecycle.receive(
+            SUBMITTED,
+            at=received,
+            cal=cal,
+            cutoff=version.cutoff,
+            limit=self.catalogue.limit(version, plan.channel, offer.case),
+        )
+        start, due0 = receipt.clock_started_at, receipt.due_at
+        assert start is not None  # noqa: S101 (receive starts the clock)
+        if due0 is not None:
             allowed = max(0, int(dl.working_time_between(cal, start, due0) / MINUTE))
         else:
-            due0 = None
             allowed = 5 * DAY_MINUTES
         allowed = max(allowed, 120)
 
@@ -586,6 +621,8 @@ class Planner:
             return dl.extend_due(cal, start, MINUTE * (position + paused))
 
         if fate == "late" and due0 is not None:
+            # Roughly where the pauses will push the due time (the replay computes it exactly):
+            # the end is planned a working day or so after it.
             paused_total = sum(length for _at, length, _kind in pauses)
             due = dl.extend_due(cal, due0, MINUTE * paused_total)
             next_day = dl.next_working_day(cal, due.date())
@@ -692,7 +729,10 @@ class Planner:
 
 
 def run_with_services(plans: Iterable[Plan], actor: Any) -> list[Dossier]:
-    """Apply `plans` through motcua.dossiers.services (the reference executor)."""
+    """Apply `plans` through the dossier services (the reference executor): the intake through
+    `services.dossier_create`, every action through the action registry, as the API, the back
+    office and the importer take them. A trusted caller: explicit times (`at`, `trusted=True`)
+    and notifications muted (`notify=False`: the generated applicants have no address)."""
     out = []
     for plan in plans:
         version = plan.offer.version
@@ -718,47 +758,23 @@ def run_with_services(plans: Iterable[Plan], actor: Any) -> list[Dossier]:
                 ],
                 sub_channel=plan.sub_channel,
                 at=plan.submitted_at,
-                trusted=True,  # a simulation: any time, said explicitly (services._context)
+                trusted=True,
+                notify=False,
             )
             for step in plan.steps:
-                d = _apply_service(d, step, actor)
+                d = _take(d, step, actor)
         out.append(d)
     return out
 
 
-def _apply_service(d: Dossier, step: Step, actor: Any) -> Dossier:
-    common: dict[str, Any] = {"dossier": d, "actor": actor, "at": step.at, "trusted": True}
-    match step.action:
-        case Action.RECEIVE:
-            return services.dossier_receive(**common)
-        case Action.REFUSE:
-            return services.dossier_refuse(**common, reason=step.reason)
-        case Action.REQUEST_SUPPLEMENT:
-            return services.dossier_request_supplement(**common, missing=list(step.missing))
-        case Action.SUPPLEMENT:
-            return services.dossier_supplement(**common, note=step.note)
-        case Action.FORWARD:
-            return services.dossier_forward(**common)
-        case Action.APPROVE:
-            return services.dossier_approve(**common)
-        case Action.REQUEST_PAYMENT:
-            return services.dossier_request_payment(**common)
-        case Action.CONFIRM_PAYMENT:
-            return services.dossier_confirm_payment(**common, online=step.online)
-        case Action.COMPLETE:
-            return services.dossier_complete(**common, result_number=step.result_number)
-        case Action.DELIVER:
-            return services.dossier_deliver(**common, method=step.method)
-        case Action.EXTEND:
-            assert step.new_appointment_at is not None  # noqa: S101 (the planner sets it)
-            return services.dossier_extend(
-                **common, reason=step.reason, new_appointment_at=step.new_appointment_at
-            )
-        case Action.STOP:
-            return services.dossier_stop(**common, reason=step.reason)
-        case Action.WITHDRAW:
-            return services.dossier_withdraw(**common, reason=step.reason)
-    raise ValueError(step.action)
+def _take(d: Dossier, step: Step, actor: Any) -> Dossier:
+    """Take one planned action through the registry; its inputs are checked by the action's own
+    schema first (a field the action does not take is refused, as in the API)."""
+    inputs = step.inputs()
+    registry.ACTIONS[step.action].schema.model_validate({**inputs, "at": step.at})
+    return registry.run(
+        step.action, dossier=d, actor=actor, at=step.at, trusted=True, notify=False, **inputs
+    )
 
 
 # --- executor 2: in memory, written in bulk -----------------------------------------------------
@@ -912,18 +928,23 @@ def _sqlite_converter(f: Any) -> Callable[[Any], Any]:
 
 @dataclass
 class _State:
-    """One dossier being replayed: its rows and its process."""
+    """One dossier being replayed: its rows, its process and its lifecycle state. The
+    lifecycle's fields of the dossier row (`lifecycle.FIELDS`: status, due time, pauses, ...)
+    live in `state` only, and are copied onto the row once the plan is replayed."""
 
     dossier: Rec
     specs: list[Any]
+    roles: list[str]
     cal: dl.WorkCalendar
+    state: lifecycle.DossierState
     steps: list[Rec] = field(default_factory=list)
     events: list[Rec] = field(default_factory=list)
     components: list[Rec] = field(default_factory=list)
 
 
 class BulkWriter:
-    """Replays plans with the services' rules in memory and writes them in bulk."""
+    """Replays plans in memory — every state change computed by `motcua.dossiers.lifecycle`,
+    as the services compute it — and writes them in bulk."""
 
     def __init__(self, catalogue: Catalogue, actor: Any) -> None:
         self.catalogue = catalogue
@@ -936,12 +957,9 @@ class BulkWriter:
             model: _Table(model) for model in (Applicant, Dossier, StepRecord, DossierEvent)
         }
         self.tables[DossierComponent] = _Table(DossierComponent, with_pk=False)
-        from motcua.reporting.models import DossierFact
-
-        self.fact_table = _Table(DossierFact)
         self._sequences: dict[tuple[int, dt.date], int] = {}
 
-    # --- the services' state changes, replayed (motcua/dossiers/services.py, same order)
+    # --- the services' rows, with the lifecycle's states (motcua/dossiers/services.py order)
 
     def _event(
         self,
@@ -963,13 +981,32 @@ class BulkWriter:
                 at=at,
                 explicit_time=True,
                 from_status=from_status,
-                to_status=st.dossier.status,
+                to_status=st.state.status,
                 from_unit_id=from_unit.pk if from_unit is not None else None,
                 to_unit_id=to_unit.pk if to_unit is not None else None,
                 note=note,
                 data=data or {},
             )
         )
+
+    def _with_open_step(self, st: _State) -> lifecycle.DossierState:
+        """The state with the open step's due time, as the services read it: ending a pause
+        (resume, end) moves it; no other function reads it, so only those get it."""
+        step = st.dossier.current_step
+        due = step.due_at if step is not None and step.ended_at is None else None
+        return st.state if st.state.step_due_at == due else replace(st.state, step_due_at=due)
+
+    def _step_follows(self, st: _State, new: lifecycle.DossierState) -> None:
+        """The state after resume or end; the open step's due time follows it."""
+        st.state = new
+        step = st.dossier.current_step
+        if step is not None and step.ended_at is None and new.step_due_at is not None:
+            step.due_at = new.step_due_at
+
+    def _resume(self, st: _State, action: str, at: dt.datetime) -> int:
+        new, minutes = lifecycle.resume(self._with_open_step(st), action, at=at, cal=st.cal)
+        self._step_follows(st, new)
+        return minutes
 
     def _step_unit(self, d: Rec, spec: Any) -> Organisation:
         unit: Organisation | None = getattr(spec, "organisation", None)
@@ -984,7 +1021,7 @@ class BulkWriter:
             return None
         spec = st.specs[index]
         name, role, minutes = self.catalogue.spec_info(spec)
-        due = dl.extend_due(st.cal, at, dt.timedelta(minutes=minutes)) if minutes else at
+        due = lifecycle.step_due(st.cal, at, minutes)
         unit = self._step_unit(st.dossier, spec)
         step = Rec(
             order=order or index + 1,
@@ -1010,66 +1047,31 @@ class BulkWriter:
             return
         step.ended_at = at
         step.handled_by_id = self.actor_id
-        step.result = services._step_result(step, at)
+        step.result = lifecycle.step_result(step.due_at, at)
         step.note = note
 
     def _index(self, st: _State) -> int:
         step = st.dossier.current_step
         return step.order - 1 if step is not None else 0
 
-    def _pause(self, st: _State, at: dt.datetime) -> None:
-        d = st.dossier
-        d.status_before_pause = d.status
-        if d.clock_started_at is not None:
-            d.paused_since = at
-
-    def _resume(self, st: _State, at: dt.datetime) -> int:
-        d = st.dossier
-        minutes = self._close_pause(st, at)
-        d.status = d.status_before_pause or S.IN_PROGRESS
-        d.status_before_pause = ""
-        return minutes
-
-    def _close_pause(self, st: _State, at: dt.datetime) -> int:
-        d, cal = st.dossier, st.cal
-        minutes = 0
-        if d.paused_since is not None and d.due_at is not None:
-            paused = dl.working_time_between(cal, d.paused_since, max(at, d.paused_since))
-            minutes = int(paused.total_seconds() // 60)
-            d.due_at = dl.extend_due(cal, d.due_at, paused)
-            if d.appointment_at is not None:
-                d.appointment_at = dl.extend_due(cal, d.appointment_at, paused)
-            step = d.current_step
-            if step is not None and step.ended_at is None:
-                step.due_at = dl.extend_due(cal, step.due_at, paused)
-            d.paused_minutes += minutes
-        d.paused_since = None
-        return minutes
-
-    def _end(self, st: _State, status: str, at: dt.datetime) -> int:
-        d = st.dossier
-        minutes = self._close_pause(st, at) if d.paused_since is not None else 0
-        d.status_before_pause = ""
-        d.status = status
-        d.ended_at = at
-        d.paused_since = None
+    def _end(self, st: _State, action: str, at: dt.datetime) -> int:
+        new, minutes = lifecycle.end(self._with_open_step(st), action, at=at, cal=st.cal)
+        self._step_follows(st, new)
         self._close_step(st, at)
         return minutes
 
     def _receive(self, st: _State, at: dt.datetime) -> None:
         d = st.dossier
-        before = d.status
-        d.status = S.RECEIVED
-        d.received_at = at
+        before = st.state.status
         version = d.procedure_version
-        limit = self.catalogue.time_limit(version, d.channel, d.case)
-        start = dl.clock_start(st.cal, at, version.cutoff)
-        d.clock_started_at = start
-        if limit is None:
-            d.due_at = d.appointment_at = None
-        else:
-            d.due_at = dl.due_at(st.cal, start, limit.amount, limit.unit)
-            d.appointment_at = d.due_at
+        new = lifecycle.receive(
+            st.state,
+            at=at,
+            cal=st.cal,
+            cutoff=version.cutoff,
+            limit=self.catalogue.limit(version, d.channel, d.case),
+        )
+        st.state = new
         if self._open_step(st, 0, at) is not None:
             self._close_step(st, at)
             self._open_step(st, 1, at)
@@ -1078,114 +1080,101 @@ class BulkWriter:
             Action.RECEIVE,
             at,
             from_status=before,
-            data={"due_at": d.due_at.isoformat() if d.due_at else None},
+            data={"due_at": new.due_at.isoformat() if new.due_at else None},
             to_unit=d.current_unit,
         )
 
     def _advance(self, st: _State, action: str, at: dt.datetime) -> None:
         d = st.dossier
-        before, from_unit = d.status, d.current_unit
+        before, from_unit = st.state.status, d.current_unit
         index = self._index(st)
         self._close_step(st, at)
         following = index + 1
-        if following < len(st.specs) and not services._is_return_step(st.specs, following):
+        if following < len(st.specs) and not transitions.is_return_step(st.roles, following):
             self._open_step(st, following, at)
         # else: approved at the last working step, the dossier stays at the closed step until
         # the result is issued (the planner never forwards to another agency).
-        d.status = S.IN_PROGRESS
+        st.state = lifecycle.advance(st.state, action)
         self._event(st, action, at, from_status=before, from_unit=from_unit, to_unit=d.current_unit)
 
     def _apply(self, st: _State, step: Step) -> None:
-        d, at = st.dossier, step.at
-        before = d.status
-        match step.action:
+        d, at, action = st.dossier, step.at, step.action
+        before = st.state.status
+        match action:
             case Action.RECEIVE:
                 self._receive(st, at)
             case Action.REFUSE:
-                self._end(st, S.REFUSED, at)
+                self._end(st, action, at)
                 d.end_reason = step.reason
-                self._event(st, Action.REFUSE, at, from_status=before, note=step.reason)
+                self._event(st, action, at, from_status=before, note=step.reason)
             case Action.REQUEST_SUPPLEMENT:
-                self._pause(st, at)
-                d.status = S.SUPPLEMENT_REQUESTED
+                st.state = lifecycle.pause(st.state, action, at=at)
                 d.supplement_count += 1
                 self._event(
                     st,
-                    Action.REQUEST_SUPPLEMENT,
+                    action,
                     at,
                     from_status=before,
                     data={"missing": list(step.missing), "request_number": d.supplement_count},
                 )
             case Action.SUPPLEMENT:
-                minutes = self._resume(st, at)
+                minutes = self._resume(st, action, at)
                 self._event(
                     st,
-                    Action.SUPPLEMENT,
+                    action,
                     at,
                     from_status=before,
                     note=step.note,
                     data={
                         "paused_minutes": minutes,
-                        "due_at": d.due_at.isoformat() if d.due_at else None,
+                        "due_at": st.state.due_at.isoformat() if st.state.due_at else None,
                     },
                 )
             case Action.FORWARD | Action.APPROVE:
-                self._advance(st, step.action, at)
+                self._advance(st, action, at)
             case Action.REQUEST_PAYMENT:
-                self._pause(st, at)
-                d.status = S.AWAITING_PAYMENT
-                self._event(
-                    st,
-                    Action.REQUEST_PAYMENT,
-                    at,
-                    from_status=before,
-                    data={"amount": d.fee_amount},
-                )
+                st.state = lifecycle.pause(st.state, action, at=at)
+                self._event(st, action, at, from_status=before, data={"amount": d.fee_amount})
             case Action.CONFIRM_PAYMENT:
-                minutes = self._resume(st, at)
+                minutes = self._resume(st, action, at)
                 d.fee_paid_at = at
                 d.fee_paid_online = step.online
                 self._event(
                     st,
-                    Action.CONFIRM_PAYMENT,
+                    action,
                     at,
                     from_status=before,
                     data={"paused_minutes": minutes, "online": step.online},
                 )
             case Action.COMPLETE:
                 index = self._index(st)
-                self._end(st, S.RESULT_READY, at)
+                self._end(st, action, at)
                 d.result_number = step.result_number.strip()
                 last = len(st.specs) - 1
-                if services._is_return_step(st.specs, last) and index != last:
+                if transitions.is_return_step(st.roles, last) and index != last:
                     self._open_step(st, last, at, order=max(last, index + 1) + 1)
                 self._event(
-                    st,
-                    Action.COMPLETE,
-                    at,
-                    from_status=before,
-                    data={"result_number": d.result_number},
+                    st, action, at, from_status=before, data={"result_number": d.result_number}
                 )
             case Action.DELIVER:
                 self._close_step(st, at)
-                d.status = S.DELIVERED
+                st.state = lifecycle.deliver(st.state, at=at)
                 d.delivered_at = at
                 d.delivery_method = step.method
-                self._event(
-                    st, Action.DELIVER, at, from_status=before, data={"method": step.method}
-                )
+                self._event(st, action, at, from_status=before, data={"method": step.method})
             case Action.EXTEND:
                 if step.new_appointment_at is None:
                     raise ValueError("an extension needs a new appointment")
-                old = d.appointment_at
-                d.appointment_at = step.new_appointment_at
+                old = st.state.appointment_at
+                new = lifecycle.extend(st.state, new_appointment_at=step.new_appointment_at)
+                st.state = new
                 d.extension_count += 1
                 # The service reads the old appointment back from the database, in UTC.
                 self._event(
                     st,
-                    Action.EXTEND,
+                    action,
                     at,
-                    from_status=d.status,
+                    from_status=new.status,
                     note=step.reason,
                     data={
                         "reason": step.reason,
@@ -1194,20 +1183,18 @@ class BulkWriter:
                     },
                 )
             case Action.STOP | Action.WITHDRAW:
-                minutes = self._end(
-                    st, S.STOPPED if step.action == Action.STOP else S.WITHDRAWN, at
-                )
+                minutes = self._end(st, action, at)
                 d.end_reason = step.reason.strip()
                 self._event(
                     st,
-                    step.action,
+                    action,
                     at,
                     from_status=before,
                     note=step.reason,
                     data={"paused_minutes": minutes} if minutes else None,
                 )
             case _:
-                raise ValueError(step.action)
+                raise ValueError(action)
 
     def _replay(self, plan: Plan, applicant: Rec, code: str) -> _State:
         offer = plan.offer
@@ -1226,19 +1213,10 @@ class BulkWriter:
             current_step=None,
             channel=plan.channel,
             sub_channel=plan.sub_channel,
-            status=S.SUBMITTED,
-            status_before_pause="",
             applicant_id=applicant.id,
             owner_id=applicant.owner_id,
             submitted_at=at,
-            received_at=None,
-            clock_started_at=None,
-            due_at=None,
-            appointment_at=None,
-            ended_at=None,
             delivered_at=None,
-            paused_since=None,
-            paused_minutes=0,
             supplement_count=0,
             extension_count=0,
             fee_amount=self.catalogue.fee_amount(version, plan.channel, offer.case),
@@ -1250,8 +1228,9 @@ class BulkWriter:
             created_by_id=self.actor_id,
         )
         d.processing_unit_id = d.processing_unit.pk
+        specs = self.catalogue.specs(version, offer.case)
         st = _State(
-            d, self.catalogue.specs(version, offer.case), self.catalogue.calendar(plan.unit)
+            d, specs, self.catalogue.roles(specs), self.catalogue.calendar(plan.unit), SUBMITTED
         )
         self._event(st, Action.SUBMIT, at, from_status="", data={"channel": plan.channel})
         papers = {p.code: p for p in offer.papers if p.code}
@@ -1272,6 +1251,9 @@ class BulkWriter:
             self._receive(st, at)
         for step in plan.steps:
             self._apply(st, step)
+        state = st.state
+        for name in lifecycle.FIELDS:  # the lifecycle's fields of the row, as the services save
+            setattr(d, name, getattr(state, name))
         return st
 
     # --- writing
@@ -1374,8 +1356,6 @@ class BulkWriter:
         return codes
 
     def _statements(self, states: list[_State], applicants: list[Rec]) -> Batch:
-        from motcua.reporting.facts import Papers, fact_values
-
         dossiers = [st.dossier for st in states]
         steps = [step for st in states for step in st.steps]
         events = [e for st in states for e in st.events]
@@ -1394,26 +1374,12 @@ class BulkWriter:
                 row.dossier_id = d.id
             for c in st.components:
                 c.event_id = st.events[0].id  # the submission
-        calendars = self.catalogue._calendars
-        facts = []
-        for st in states:
-            papers = Papers(
-                submitted=sum(c.kind == ComponentKind.SUBMISSION for c in st.components),
-                not_digitised=sum(
-                    c.kind == ComponentKind.SUBMISSION and not c.digitised for c in st.components
-                ),
-                reused=sum(bool(c.reused) for c in st.components),
-            )
-            values = fact_values(st.dossier, calendars.__getitem__, papers)  # type: ignore[arg-type]
-            if values is not None:
-                facts.append(Rec(dossier_id=st.dossier.id, **values))
         statements = [
             self.tables[Applicant].prepare(applicants),
             self.tables[Dossier].prepare(dossiers),
             self.tables[StepRecord].prepare(steps),
             self.tables[DossierEvent].prepare(events),
             self.tables[DossierComponent].prepare(components),
-            self.fact_table.prepare(facts),
         ]
         sequences = dict(self._sequences)
         return Batch(dossiers, [st for st in statements if st is not None], sequences)
@@ -1431,6 +1397,18 @@ class Batch:
         for statement in self.statements:
             statement.run()
         _sequences_save(self.sequences)
+        _facts_rebuild([d.id for d in self.dossiers])
+
+
+FACTS_CHUNK = 5000  # dossier ids per query (PostgreSQL takes at most 65,535 parameters)
+
+
+def _facts_rebuild(dossier_ids: list[int]) -> None:
+    """The reporting facts of the dossiers just inserted, by the reporting app's own rebuild
+    (in the batch's transaction): this module never writes the reporting tables itself."""
+    for k in range(0, len(dossier_ids), FACTS_CHUNK):
+        chunk = dossier_ids[k : k + FACTS_CHUNK]
+        facts_rebuild(dossiers=Dossier.objects.filter(pk__in=chunk), batch_size=FACTS_CHUNK)
 
 
 def _sequences_save(last: dict[tuple[int, dt.date], int]) -> None:
@@ -1476,37 +1454,6 @@ def _allocate_ids(model: Any, n: int) -> list[int]:
 
 
 # --- the command's entry point ------------------------------------------------------------------
-
-
-class Progress:
-    """ "\\r12,345/272,000 (45%) 2,100/s" on a terminal (stderr)."""
-
-    def __init__(self, total: int, stream: TextIO | None = None, label: str = "") -> None:
-        self.total = total
-        self.done = 0
-        self.stream = stream if stream is not None else sys.stderr
-        self.label = label
-        self.started = time.monotonic()
-        self._last = 0.0
-
-    def advance(self, n: int = 1, *, force: bool = False) -> None:
-        self.done += n
-        now = time.monotonic()
-        if not force and now - self._last < 0.2 and self.done < self.total:
-            return
-        self._last = now
-        rate = self.done / max(now - self.started, 1e-6)
-        pct = 100 * self.done // self.total if self.total else 100
-        self.stream.write(
-            f"\r{self.label}{self.done:,}/{self.total:,} ({pct}%) {rate:,.0f}/s".ljust(48)
-        )
-        self.stream.flush()
-
-    def finish(self) -> float:
-        self.advance(0, force=True)
-        self.stream.write("\n")
-        self.stream.flush()
-        return time.monotonic() - self.started
 
 
 class _Pipeline:
