@@ -1270,42 +1270,31 @@ class BulkWriter:
         applicants = self._applicants(plans)
         codes = self._codes(plans)
         states = [
-            self._replay(plan, applicants[plan.id_number], code)
-            for plan, code in zip(plans, codes, strict=True)
+            self._replay(plan, applicant, code)
+            for plan, applicant, code in zip(plans, applicants, codes, strict=True)
         ]
-        return self._statements(states, [a for a in applicants.values() if a.new])
+        return self._statements(states, applicants)
 
-    def _applicants(self, plans: Sequence[Plan]) -> dict[str, Rec]:
-        """The services (an official's intake) find the applicant row by ID number among the
-        rows linked to no account, update the name, and give the dossier to the account whose
-        ID number was verified to be it, if any (`owner_id`); same here."""
-        wanted = {p.id_number: p.full_name for p in plans}
-        owners = self._verified_owners(list(wanted))
-        found: dict[str, Rec] = {}
-        rows = Applicant.objects.filter(id_number__in=list(wanted), user__isnull=True)
-        for a in rows.order_by("updated_at", "pk"):
-            if a.full_name != wanted[a.id_number]:
-                a.full_name = wanted[a.id_number]
-                a.save(update_fields=["full_name"])
-            found[a.id_number] = Rec(  # the newest wins
-                id=a.pk, user_id=None, owner_id=owners.get(a.id_number), new=False
-            )
-        new = [
+    def _applicants(self, plans: Sequence[Plan]) -> list[Rec]:
+        """Each dossier its own applicant row, the details as filed (as the services'
+        `applicants.applicant_snapshot_create` does for an official's intake: a new row linked
+        to no account, never an earlier dossier's row renamed), and the dossier given to the
+        account whose ID number was verified to be it, if any (`owner_id`)."""
+        owners = self._verified_owners(list({p.id_number for p in plans}))
+        recs = [
             Rec(
-                full_name=name,
-                full_name_folded=fold(name),
-                id_number=id_number,
+                full_name=plan.full_name,
+                full_name_folded=fold(plan.full_name),
+                id_number=plan.id_number,
                 user_id=None,
-                owner_id=owners.get(id_number),
+                owner_id=owners.get(plan.id_number),
                 new=True,
             )
-            for id_number, name in wanted.items()
-            if id_number not in found
+            for plan in plans
         ]
-        for rec, pk in zip(new, _allocate_ids(Applicant, len(new)), strict=True):
+        for rec, pk in zip(recs, _allocate_ids(Applicant, len(recs)), strict=True):
             rec.id = pk
-            found[rec.id_number] = rec
-        return found
+        return recs
 
     @staticmethod
     def _verified_owners(id_numbers: list[str]) -> dict[str, int]:
