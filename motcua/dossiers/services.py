@@ -12,6 +12,7 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from motcua.accounts import policies
 from motcua.accounts.enums import AccountKind, Role
 from motcua.calendar import deadlines as dl
 from motcua.calendar.selectors import calendar_for
+from motcua.core import validators
 from motcua.core.audit import audit_record, current_interface
 from motcua.core.audit_models import Interface
 from motcua.core.errors import PermissionDenied, ValidationFailed
@@ -389,6 +391,20 @@ def _check_applicant(data: ApplicantInput) -> None:
         )
     if data.kind not in ApplicantKind.values:
         raise ValidationFailed(_("Unknown applicant kind."), fields={"applicant.kind": data.kind})
+    # The last line before the database: lengths and control characters (the API and the forms
+    # check the formats; an import may carry a previous system's numbers as they were).
+    errors = validators.errors_of(
+        {
+            f"applicant.{name}": partial(
+                validators.clean_text,
+                getattr(data, name),
+                max_length=validators.max_length_of(Applicant, name),
+            )
+            for name in ("full_name", "id_number", "phone", "email", "address")
+        }
+    )
+    if errors:
+        raise ValidationFailed(_("Some fields are missing or invalid."), fields=errors)
 
 
 def _find_or_create_applicant(data: ApplicantInput, submitter: Any) -> Applicant:
