@@ -454,7 +454,7 @@ def export_dossiers(request: HttpRequest) -> StreamingHttpResponse:
 def get_dossier(request: HttpRequest, code: str) -> Any:
     summary = selectors.dossier_summary(code)
     if not selectors.can_view_summary(request.user, summary):
-        raise PermissionDenied(_("You may not see this dossier."))
+        raise selectors.dossier_not_found(code)  # as for an unknown code
     return _json(summary_out(summary, request.user))
 
 
@@ -474,9 +474,7 @@ def get_dossier_result(request: HttpRequest, code: str) -> Any:
     operation_id="list_dossier_events",
 )
 def list_dossier_events(request: HttpRequest, code: str) -> Any:
-    dossier = selectors.dossier_get_by_code(code)
-    if not selectors.can_view(request.user, dossier):
-        raise PermissionDenied(_("You may not see this dossier."))
+    dossier = selectors.dossier_get_for_viewer(code, request.user)
     return [
         {
             "action": e.action,
@@ -514,7 +512,7 @@ def act_on_dossier(request: HttpRequest, code: str, action: str) -> Any:
             fields={"action": action},
             http_status=404,
         )
-    dossier = selectors.dossier_get_by_code(code)
+    dossier = selectors.dossier_get_for_viewer(code, request.user)  # unknown = not visible
     data, files = _payload(request)
     body: ActionIn = _validate(ActionIn, data)
     actor, at = request.user, body.at
