@@ -26,6 +26,7 @@ from pydantic import (
 from motcua.accounts import policies
 from motcua.api import fields
 from motcua.api.auth import AUTH
+from motcua.api.openapi import inline_schema
 from motcua.api.validation import validation_message
 from motcua.core.errors import BadRequest, PermissionDenied, ValidationFailed
 from motcua.core.validators import (
@@ -339,7 +340,7 @@ def _components(items: list[ComponentIn], files: dict[str, Any]) -> list[service
 _MULTIPART_DOC = {
     "requestBody": {
         "content": {
-            "application/json": {"schema": DossierIn.model_json_schema()},
+            "application/json": {"schema": inline_schema(DossierIn)},
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
