@@ -414,6 +414,7 @@ class RequestPaymentForm(ActionForm):
     amount = forms.IntegerField(
         label=_("Amount (VND)"),
         min_value=0,
+        max_value=validators.MAX_AMOUNT,
         required=False,
         help_text=_("Leave empty to keep the fee of the procedure."),
     )
@@ -451,6 +452,12 @@ class ExtendForm(ActionForm):
         label=_("New appointment (Vietnam time)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+
+    def clean_new_appointment_at(self) -> Any:
+        """At most a few years ahead (no year 9999)."""
+        return validators.form_clean(
+            validators.clean_future_time, self.cleaned_data["new_appointment_at"]
+        )
 
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {

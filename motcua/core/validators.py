@@ -67,6 +67,11 @@ _SINGLE_LINE_BAD = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _MULTI_LINE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+def has_control_character(text: str) -> bool:
+    """Whether `text` holds a character no single-line field accepts (NUL included)."""
+    return _SINGLE_LINE_BAD.search(text) is not None
+
+
 def max_length_of(model: type[models.Model], field: str) -> int:
     """The column's length: the limit the database enforces."""
     length = getattr(model._meta.get_field(field), "max_length", None)

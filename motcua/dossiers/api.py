@@ -31,8 +31,12 @@ from motcua.api.validation import validation_message
 from motcua.core.errors import BadRequest, PermissionDenied, ValidationFailed
 from motcua.core.validators import (
     CMND_VALID_UNTIL,
+    EARLIEST_RECORD_DAY,
+    FUTURE_YEARS,
     FieldError,
+    clean_date,
     clean_id_number,
+    latest_day,
     max_length_of,
 )
 from motcua.dossiers import selectors, services
@@ -143,19 +147,23 @@ class DossierIn(BaseModel):
         return self
 
 
+_LONG_TEXT = 10_000  # reasons and notes (TextFields): a page or two
+
+
 class ActionIn(BaseModel):
+    # Field rules (motcua.api.fields) to carry over to the per-action schemas.
     model_config = ConfigDict(extra="forbid")
-    reason: str = ""
-    note: str = ""
-    missing: list[str] = []
-    new_appointment_at: dt.datetime | None = None
-    to_unit: str | None = None
-    result_number: str = ""
+    reason: Annotated[str, fields.text(_LONG_TEXT, multiline=True)] = ""
+    note: Annotated[str, fields.text(_LONG_TEXT, multiline=True)] = ""
+    missing: list[Annotated[str, fields.text(500)]] = Field(default=[], max_length=100)
+    new_appointment_at: fields.FutureTime | None = None
+    to_unit: Annotated[str, fields.text(max_length_of(Organisation, "agency_code"))] | None = None
+    result_number: Annotated[str, fields.text(max_length_of(Dossier, "result_number"))] = ""
     method: str = "desk"
-    amount: int | None = None
+    amount: fields.Amount | None = None
     online: bool = False
-    components: list[ComponentIn] = []
-    at: dt.datetime | None = None
+    components: list[ComponentIn] = Field(default=[], max_length=100)
+    at: fields.PastTime | None = None
 
 
 # --- responses ------------------------------------------------------------------------------
@@ -425,6 +433,12 @@ def export_dossiers(request: HttpRequest) -> StreamingHttpResponse:
             raise ValidationFailed(
                 _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": raw},
                 fields={name: _("expected YYYY-MM-DD")},
+            ) from exc
+        try:  # no year 9999 (the day after it overflows)
+            clean_date(parsed[name], earliest=EARLIEST_RECORD_DAY, latest=latest_day(FUTURE_YEARS))
+        except FieldError as exc:
+            raise ValidationFailed(
+                _("Some fields are missing or invalid."), fields={name: str(exc.message)}
             ) from exc
     if parsed["to"] < parsed["from"]:
         raise ValidationFailed(_("“to” is before “from”."), fields={"to": _("before from")})

@@ -41,3 +41,12 @@ def test_the_phone_is_stored_as_0_and_the_national_number(client, world):
     response = client.post(NEW, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Applicant.objects.get().phone == "0912000111"
+
+
+def test_action_forms_bound_the_amount_and_the_new_appointment():
+    from motcua.backoffice.forms import ExtendForm, RequestPaymentForm
+
+    assert "amount" in RequestPaymentForm({"amount": str(10**20)}).errors
+    form = ExtendForm({"reason": "Chờ xác minh", "new_appointment_at": "9999-12-31T10:00"})
+    assert "new_appointment_at" in form.errors
+    assert ExtendForm({"reason": "x", "new_appointment_at": "2027-01-04T10:00"}).is_valid()

@@ -96,3 +96,13 @@ def test_the_service_refuses_what_the_database_would(world):
         )
     assert set(caught.value.fields) == {"applicant.full_name", "applicant.phone"}
     assert not Dossier.objects.exists()
+
+
+def test_the_export_refuses_year_9999_and_a_nul_in_the_unit_code(client: Client, world):
+    """GET /api/v1/dossiers/export: the day after 9999-12-31 overflowed (500); a NUL byte in
+    the unit code was a PostgreSQL error (500)."""
+    headers = bearer(world.admin)
+    resp = client.get("/api/v1/dossiers/export?from=2026-01-01&to=9999-12-31", headers=headers)
+    assert resp.status_code == 422 and list(resp.json()["error"]["fields"]) == ["to"]
+    url = "/api/v1/dossiers/export?from=2026-01-01&to=2026-01-02&unit=000.00.15.H12%00"
+    assert client.get(url, headers=headers).status_code == 404
