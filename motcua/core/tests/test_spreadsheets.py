@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from motcua.core.spreadsheets import write
 from motcua.dossiers import printing
-from motcua.dossiers.tests.test_printing import at, book, make_dossier, world  # noqa: F401
+from motcua.dossiers.tests.test_printing import make_dossier, world  # noqa: F401
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
 
