@@ -23,5 +23,11 @@ urlpatterns = [
     path("office/", include("motcua.backoffice.urls")),
     path("", include("motcua.portal.urls")),
 ]
+# Django's own error answers: the API's error shape under /api/, the usual pages elsewhere.
+handler400 = "motcua.api.views.bad_request"
+handler403 = "motcua.api.views.permission_denied"
+handler404 = "motcua.api.views.page_not_found"
+handler500 = "motcua.api.views.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

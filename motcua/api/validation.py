@@ -140,6 +140,11 @@ def _invalid(ctx: Mapping[str, Any]) -> str:
     return _("invalid value")
 
 
+def _field_rule(ctx: Mapping[str, Any]) -> str:
+    """motcua.core.fields: the rule's own message, already in the active language."""
+    return str(ctx.get("message") or _("invalid value"))
+
+
 # pydantic_core's error types (https://docs.pydantic.dev/latest/errors/validation_errors/).
 _BY_TYPE: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "missing": _required,
@@ -201,6 +206,7 @@ _BY_TYPE: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "too_long": _too_many,
     "uuid_type": _uuid,
     "uuid_parsing": _uuid,
+    "motcua_field": _field_rule,
 }
 
 

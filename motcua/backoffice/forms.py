@@ -10,10 +10,11 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from motcua.backoffice.selectors import forward_targets
+from motcua.core import validators
 from motcua.core.audit_models import Interface
 from motcua.core.text import vietnamese_sort_key
 from motcua.dossiers.enums import Action, ApplicantKind, Channel, DeliveryMethod
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Applicant, Dossier
 from motcua.organisations.enums import OrganisationKind
 from motcua.organisations.models import Organisation
 from motcua.procedures.models import Procedure, ProcedureCase, RequiredPaper
@@ -70,9 +71,9 @@ class IntakeForm(forms.Form):
     receiving_unit = UnitChoiceField(
         label=_("Receiving unit"), queryset=Organisation.objects.none(), empty_label=None
     )
-    applicant_id_number = forms.CharField(
+    applicant_id_number = validators.TextField(
         label=_("ID number"),
-        max_length=32,
+        max_length=validators.max_length_of(Applicant, "id_number"),
         help_text=_(
             "Citizen ID card, passport or tax code. The details of a returning applicant are "
             "filled in."
@@ -94,33 +95,34 @@ class IntakeForm(forms.Form):
     applicant_kind = forms.ChoiceField(
         label=_("Applicant kind"), choices=ApplicantKind.choices, initial=ApplicantKind.INDIVIDUAL
     )
-    applicant_full_name = forms.CharField(
-        label=_("Full name"), max_length=255, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    applicant_full_name = validators.TextField(
+        label=_("Full name"),
+        max_length=validators.max_length_of(Applicant, "full_name"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    applicant_phone = forms.CharField(
+    applicant_phone = validators.PhoneField(
         label=_("Telephone"),
-        max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
-    applicant_email = forms.EmailField(
+    applicant_email = validators.EmailField(
         label=_("E-mail"),
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    applicant_address = forms.CharField(
+    applicant_address = validators.TextField(
         label=_("Address"),
-        max_length=255,
+        max_length=validators.max_length_of(Applicant, "address"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    representative_name = forms.CharField(
+    representative_name = validators.TextField(
         label=_("Representative's full name"), max_length=255, required=False
     )
-    representative_id_number = forms.CharField(
+    representative_id_number = validators.TextField(
         label=_("Representative's ID number"), max_length=32, required=False
     )
-    representative_authorisation = forms.CharField(
+    representative_authorisation = validators.TextField(
         label=_("Letter of authorisation"),
         max_length=255,
         required=False,
@@ -162,6 +164,16 @@ class IntakeForm(forms.Form):
         has_other = data.get("representative_id_number") or data.get("representative_authorisation")
         if has_other and not data.get("representative_name"):
             self.add_error("representative_name", _("Enter the representative's full name."))
+        # ID numbers by the applicant's kind (motcua.core.validators: CCCD digits, tax codes)
+        for name, kind in (
+            ("applicant_id_number", data.get("applicant_kind") or ApplicantKind.INDIVIDUAL),
+            ("representative_id_number", ApplicantKind.INDIVIDUAL),
+        ):
+            if data.get(name):
+                try:
+                    data[name] = validators.clean_id_number(data[name], kind=kind)
+                except validators.FieldError as exc:
+                    self.add_error(name, exc.message)
         return data
 
 
@@ -372,6 +384,7 @@ class RequestPaymentForm(ActionForm):
     amount = forms.IntegerField(
         label=_("Amount (VND)"),
         min_value=0,
+        max_value=validators.MAX_AMOUNT,
         required=False,
         help_text=_("Leave empty to keep the fee of the procedure."),
     )
@@ -422,6 +435,12 @@ class ExtendForm(ActionForm):
         label=_("New appointment (Vietnam time)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+
+    def clean_new_appointment_at(self) -> Any:
+        """At most a few years ahead (no year 9999)."""
+        return validators.form_clean(
+            validators.clean_future_time, self.cleaned_data["new_appointment_at"]
+        )
 
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {

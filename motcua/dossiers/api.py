@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -13,16 +13,38 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from motcua.accounts import policies
 from motcua.api.auth import AUTH
+from motcua.api.openapi import inline_schema
 from motcua.api.validation import validation_message
+from motcua.core import fields
 from motcua.core.errors import BadRequest, PermissionDenied, ValidationFailed
+from motcua.core.validators import (
+    CMND_VALID_UNTIL,
+    EARLIEST_RECORD_DAY,
+    FUTURE_YEARS,
+    FieldError,
+    clean_date,
+    clean_id_number,
+    latest_day,
+    max_length_of,
+)
 from motcua.dossiers import registry, selectors, services
-from motcua.dossiers.models import Dossier, IdempotencyRecord
+from motcua.dossiers.models import Applicant, Dossier, IdempotencyRecord
+from motcua.dossiers.registry import CODE as _CODE
 from motcua.dossiers.registry import ComponentIn
 from motcua.dossiers.uploads import file_sha256
+from motcua.organisations.models import Organisation
 from motcua.organisations.selectors import organisation_get_by_code
 from motcua.signatures.api import get_dossier_result as signed_dossier_result
 
@@ -33,33 +55,83 @@ JSON_CONTENT_TYPE = f"application/json; charset={settings.DEFAULT_CHARSET}"
 # --- request bodies -------------------------------------------------------------------------
 
 
+_APPLICANT_NAME = max_length_of(Applicant, "full_name")
+_ADDRESS = max_length_of(Applicant, "address")
+_ID_NUMBER = max_length_of(Applicant, "id_number")
+
+
 class ApplicantIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    full_name: str = Field(min_length=1, max_length=255)
-    id_number: str = Field(min_length=1, max_length=32)
-    kind: Literal["individual", "organisation"] = "individual"
-    phone: str = ""
-    email: str = ""
-    address: str = ""
+    full_name: Annotated[str, fields.text(_APPLICANT_NAME)] = Field(min_length=1)
+    kind: Literal["individual", "organisation"] = "individual"  # before id_number: its rule
+    id_number: Annotated[str, fields.text(_ID_NUMBER)] = Field(
+        min_length=1,
+        description="12-digit citizen ID number (a 9-digit CMND only for dossiers filed before "
+        "2025), a passport number, or an organisation's tax code",
+    )
+    phone: fields.Phone = ""
+    email: fields.Email = ""
+    address: Annotated[str, fields.text(_ADDRESS)] = ""
+
+    @field_validator("id_number")
+    @classmethod
+    def _id_number(cls, value: str, info: ValidationInfo) -> str:
+        """The number's form for the applicant's kind; whether a CMND was still valid on the
+        filing day is DossierIn's check."""
+        kind = info.data.get("kind", "individual")
+        return str(fields.run(lambda: clean_id_number(value, kind=kind, on=CMND_VALID_UNTIL)))
 
 
 class RepresentativeIn(BaseModel):
-    full_name: str = Field(min_length=1)
-    id_number: str = ""
-    authorisation: str = ""
+    model_config = ConfigDict(str_strip_whitespace=True)
+    full_name: Annotated[str, fields.text(max_length_of(Dossier, "representative_name"))] = Field(
+        min_length=1
+    )
+    id_number: Annotated[str, fields.text(max_length_of(Dossier, "representative_id_number"))] = ""
+    authorisation: Annotated[
+        str, fields.text(max_length_of(Dossier, "representative_authorisation"))
+    ] = ""
 
 
 class DossierIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    procedure_code: str = Field(min_length=1)
+    procedure_code: Annotated[str, fields.text(_CODE)] = Field(min_length=1)
     channel: Literal[1, 2, 3]
-    receiving_unit: str = Field(min_length=1, description="Agency code of the receiving unit")
+    receiving_unit: Annotated[str, fields.text(max_length_of(Organisation, "agency_code"))] = Field(
+        min_length=1, description="Agency code of the receiving unit"
+    )
     applicant: ApplicantIn
-    case_code: str | None = None
-    components: list[ComponentIn] = []
+    case_code: Annotated[str, fields.text(_CODE)] | None = None
+    components: list[ComponentIn] = Field(default=[], max_length=100)
     representative: RepresentativeIn | None = None
-    sub_channel: str = ""
-    at: dt.datetime | None = None
+    sub_channel: Annotated[str, fields.text(max_length_of(Dossier, "sub_channel"))] = ""
+    at: fields.PastTime | None = None
+
+    @model_validator(mode="after")
+    def _id_numbers(self) -> DossierIn:
+        """The ID numbers, by the applicant's kind and the filing day (a CMND is accepted for
+        a dossier filed before 2025 only): motcua.core.validators.clean_id_number."""
+        on = timezone.localtime(self.at).date() if self.at else None
+        errors = []
+        try:
+            self.applicant.id_number = clean_id_number(
+                self.applicant.id_number, kind=self.applicant.kind, on=on
+            )
+        except FieldError as exc:
+            errors.append(
+                fields.error_at(("applicant", "id_number"), self.applicant.id_number, exc)
+            )
+        if self.representative is not None and self.representative.id_number:
+            try:
+                self.representative.id_number = clean_id_number(
+                    self.representative.id_number, on=on
+                )
+            except FieldError as exc:
+                value = self.representative.id_number
+                errors.append(fields.error_at(("representative", "id_number"), value, exc))
+        if errors:
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
+        return self
 
 
 # --- responses ------------------------------------------------------------------------------
@@ -155,6 +227,11 @@ def _payload(request: HttpRequest) -> tuple[dict[str, Any], dict[str, Any]]:
         if not request.body:
             return {}, {}
         return json.loads(request.body), {}
+    except RecursionError as exc:  # "[[[[…" nested deeper than Python's stack
+        raise BadRequest(
+            _("The request body is not valid JSON: it is nested too deeply."),
+            code="malformed_json",
+        ) from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BadRequest(
             _("The request body is not valid JSON: %(error)s") % {"error": exc},
@@ -239,7 +316,7 @@ def _components(items: list[ComponentIn], files: dict[str, Any]) -> list[service
 _MULTIPART_DOC = {
     "requestBody": {
         "content": {
-            "application/json": {"schema": DossierIn.model_json_schema()},
+            "application/json": {"schema": inline_schema(DossierIn)},
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
@@ -325,6 +402,12 @@ def export_dossiers(request: HttpRequest) -> StreamingHttpResponse:
                 _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": raw},
                 fields={name: _("expected YYYY-MM-DD")},
             ) from exc
+        try:  # no year 9999 (the day after it overflows)
+            clean_date(parsed[name], earliest=EARLIEST_RECORD_DAY, latest=latest_day(FUTURE_YEARS))
+        except FieldError as exc:
+            raise ValidationFailed(
+                _("Some fields are missing or invalid."), fields={name: str(exc.message)}
+            ) from exc
     if parsed["to"] < parsed["from"]:
         raise ValidationFailed(_("“to” is before “from”."), fields={"to": _("before from")})
     scope = policies.organisations_in_scope(request.user)
@@ -354,7 +437,7 @@ def export_dossiers(request: HttpRequest) -> StreamingHttpResponse:
 def get_dossier(request: HttpRequest, code: str) -> Any:
     summary = selectors.dossier_summary(code)
     if not selectors.can_view_summary(request.user, summary):
-        raise PermissionDenied(_("You may not see this dossier."))
+        raise selectors.dossier_not_found(code)  # as for an unknown code
     return _json(summary_out(summary, request.user))
 
 
@@ -374,9 +457,7 @@ def get_dossier_result(request: HttpRequest, code: str) -> Any:
     operation_id="list_dossier_events",
 )
 def list_dossier_events(request: HttpRequest, code: str) -> Any:
-    dossier = selectors.dossier_get_by_code(code)
-    if not selectors.can_view(request.user, dossier):
-        raise PermissionDenied(_("You may not see this dossier."))
+    dossier = selectors.dossier_get_for_viewer(code, request.user)
     return [
         {
             "action": e.action,
@@ -485,7 +566,7 @@ def act_on_dossier(request: HttpRequest, code: str, action: str) -> Any:
             fields={"action": action},
             http_status=404,
         )
-    dossier = selectors.dossier_get_by_code(code)
+    dossier = selectors.dossier_get_for_viewer(code, request.user)  # unknown = not visible
     data, files = _payload(request)
     body: registry.ActionBody = _validate(registry.ACTIONS[action].schema, data)
     dossier = registry.run(

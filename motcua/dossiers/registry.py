@@ -12,17 +12,26 @@ included: the service checks them with the policy).
 
 from __future__ import annotations
 
-import datetime as dt
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from motcua.core import fields
+from motcua.core.validators import max_length_of
 from motcua.dossiers import services
 from motcua.dossiers.enums import Action
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, DossierComponent
+from motcua.organisations.models import Organisation
+
+# Field rules (motcua.core.validators): lengths from the columns, no control characters, sane
+# amounts and times; a bad value answers 422 before anything is written.
+LONG_TEXT = 10_000  # reasons and notes (text columns): a page or two
+CODE = 64  # procedure, case and paper codes (procedures.models)
+Note = Annotated[str, fields.text(LONG_TEXT, multiline=True)]
+AgencyCode = Annotated[str, fields.text(max_length_of(Organisation, "agency_code"))]
 
 
 class ComponentIn(BaseModel):
@@ -30,9 +39,11 @@ class ComponentIn(BaseModel):
     (the API's intake and supplement bodies)."""
 
     model_config = ConfigDict(extra="forbid")
-    paper_code: str = ""
-    name: str = ""
-    file: str = Field("", description="Name of the multipart part carrying the file")
+    paper_code: Annotated[str, fields.text(CODE)] = ""
+    name: Annotated[str, fields.text(max_length_of(DossierComponent, "name"))] = ""
+    file: Annotated[str, fields.text(255)] = Field(
+        "", description="Name of the multipart part carrying the file"
+    )
     paper_original_seen: bool = False
     is_original: bool = False
     digitised: bool = False
@@ -43,15 +54,15 @@ class ActionBody(BaseModel):
     """What every action takes: an explicit event time (provincial administrators only)."""
 
     model_config = ConfigDict(extra="forbid")
-    at: dt.datetime | None = None
+    at: fields.PastTime | None = None
 
 
 class NoteBody(ActionBody):
-    note: str = ""
+    note: Note = ""
 
 
 class ReasonBody(ActionBody):
-    reason: str = ""
+    reason: Note = ""
 
 
 class ReceiveIn(NoteBody):
@@ -65,19 +76,19 @@ class RefuseIn(ReasonBody):
 class RequestSupplementIn(NoteBody):
     """Ask for everything missing at once (form 02); the clock pauses."""
 
-    missing: list[str] = []
+    missing: list[Annotated[str, fields.text(500)]] = Field(default=[], max_length=100)
 
 
 class SupplementIn(NoteBody):
     """The applicant's answer: the missing papers (multipart file parts) or a note."""
 
-    components: list[ComponentIn] = []
+    components: list[ComponentIn] = Field(default=[], max_length=100)
 
 
 class ForwardIn(NoteBody):
     """Hand on to the next step, or to another organisation (`to_unit`: its agency code)."""
 
-    to_unit: str | None = None
+    to_unit: AgencyCode | None = None
 
 
 class ApproveIn(NoteBody):
@@ -87,7 +98,7 @@ class ApproveIn(NoteBody):
 class RequestPaymentIn(NoteBody):
     """Ask for the fees (`amount` in VND; the procedure's fee when omitted); the clock pauses."""
 
-    amount: int | None = None
+    amount: fields.Amount | None = None
 
 
 class ConfirmPaymentIn(NoteBody):
@@ -99,20 +110,20 @@ class ConfirmPaymentIn(NoteBody):
 class CompleteIn(NoteBody):
     """Issue the result: its number, and its file as the multipart part `result_file`."""
 
-    result_number: str = ""
+    result_number: Annotated[str, fields.text(max_length_of(Dossier, "result_number"))] = ""
 
 
 class DeliverIn(NoteBody):
     """Hand the result over: at the desk, by post, or online (the applicant themselves)."""
 
     # omitted: online for the applicant themselves, at the desk for an official
-    method: str | None = None
+    method: Annotated[str, fields.text(32)] | None = None
 
 
 class ExtendIn(ReasonBody):
     """Apologise and give a new appointment (form 04); the statutory due time stays."""
 
-    new_appointment_at: dt.datetime | None = None
+    new_appointment_at: fields.FutureTime | None = None
 
 
 class StopIn(ReasonBody):
@@ -123,13 +134,13 @@ class WithdrawIn(ReasonBody):
     """Withdraw the dossier (the applicant, or the desk for them); `note` is read as the reason
     when no reason is given."""
 
-    note: str = ""
+    note: Note = ""
 
 
 class ReleaseResultIn(ActionBody):
     """The signed electronic result made available to the applicant (the signatures app)."""
 
-    document_code: str
+    document_code: Annotated[str, fields.text(CODE)]
 
 
 @dataclass(frozen=True)

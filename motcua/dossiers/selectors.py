@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -39,13 +40,30 @@ def _base() -> QuerySet[Dossier]:
     )
 
 
+CODE_MAX_LENGTH = Dossier._meta.get_field("code").max_length or 64
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _no_dossier(code: str) -> NotFound:
     return NotFound(
         _("No dossier has the code “%(code)s”.") % {"code": code}, fields={"code": code}
     )
 
 
+# The answer for an unknown code, and for a dossier the reader may not see: the same, so that
+# codes cannot be probed.
+dossier_not_found = _no_dossier
+
+
+def is_possible_code(code: str) -> bool:
+    """Whether `code` could be a dossier's code: fits the column, no control character (a NUL
+    byte in a query is an error on PostgreSQL). Anything else is answered "not found" unread."""
+    return 0 < len(code) <= CODE_MAX_LENGTH and not CONTROL_CHARACTER.search(code)
+
+
 def dossier_get_by_code(code: str) -> Dossier:
+    if not is_possible_code(code):
+        raise _no_dossier(code)
     try:
         return Dossier.objects.select_related(
             "procedure_version__procedure", "applicant", "receiving_unit", "current_unit"
@@ -118,6 +136,8 @@ def values_of(d: Dossier, fields: Sequence[str]) -> dict[str, Any]:
 
 def dossier_summary(code: str) -> dict[str, Any]:
     """SUMMARY_FIELDS of the dossier `code`, in one prepared query (the API's hot read)."""
+    if not is_possible_code(code):
+        raise _no_dossier(code)
     row = _summary_by_code.first(code=code)
     if row is None:
         raise _no_dossier(code)

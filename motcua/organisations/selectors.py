@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
 from motcua.core.text import fold
+from motcua.core.validators import has_control_character
 from motcua.organisations.models import Organisation
 
 
@@ -30,7 +31,10 @@ def _active_q(on: dt.date | None) -> Q:
 
 
 def organisation_get_by_code(code: str) -> Organisation:
-    org = Organisation.objects.filter(agency_code=code.strip()).first()
+    code = code.strip()
+    # A code no column could hold (a NUL byte is an error on PostgreSQL) is not looked up.
+    possible = len(code) <= 64 and not has_control_character(code)
+    org = Organisation.objects.filter(agency_code=code).first() if possible else None
     if org is None:
         raise NotFound(
             _("No organisation has the agency code “%(code)s”.") % {"code": code},

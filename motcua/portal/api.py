@@ -9,8 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from motcua.dossiers.selectors import dossier_get_by_code
-from motcua.portal.selectors import tracking_view
+from motcua.portal.selectors import dossier_get_for_tracking, tracking_view
 
 router = Router(tags=["portal"])
 
@@ -54,5 +53,5 @@ class ErrorOut(Schema):
     auth=None,
 )
 def track_dossier(request: HttpRequest, code: str) -> Any:
-    view = tracking_view(dossier_get_by_code(code))
+    view = tracking_view(dossier_get_for_tracking(code))
     return {**view.__dict__, "steps": view.steps}

@@ -11,6 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.enums import AccountKind
+from motcua.core import validators
 from motcua.core.errors import DomainError
 from motcua.dossiers.enums import ApplicantKind
 from motcua.dossiers.uploads import ALLOWED_LABEL
@@ -33,6 +34,15 @@ def add_domain_errors(
             placed = True
     if not placed or not exc.fields:
         form.add_error(None, str(exc.message))
+
+
+def clean_id_number_field(form: forms.Form, data: dict[str, Any], kind: str) -> None:
+    """`id_number` by the applicant's kind (motcua.core.validators.clean_id_number)."""
+    if data.get("id_number"):
+        try:
+            data["id_number"] = validators.clean_id_number(data["id_number"], kind=kind)
+        except validators.FieldError as exc:
+            form.add_error("id_number", exc.message)
 
 
 class SearchForm(forms.Form):
@@ -86,30 +96,29 @@ class RegisterForm(forms.Form):
         initial=AccountKind.CITIZEN,
         widget=forms.RadioSelect,
     )
-    full_name = forms.CharField(
+    full_name = validators.TextField(
         label=_("Full name (or the organisation's name)"),
         max_length=255,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    id_number = forms.CharField(
+    id_number = validators.TextField(
         label=_("ID number (or enterprise/tax code)"),
-        max_length=20,
+        max_length=validators.ID_NUMBER_MAX_LENGTH,
         help_text=_(
             "Citizen identity card number for individuals; enterprise code for organisations."
         ),
     )
-    email = forms.EmailField(
+    email = validators.EmailField(
         label=_("E-mail address"),
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = forms.CharField(
+    phone = validators.PhoneField(
         label=_("Telephone number"),
         required=False,
-        max_length=20,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
-    address = forms.CharField(label=_("Address"), required=False, max_length=255)
+    address = validators.TextField(label=_("Address"), required=False, max_length=255)
     verify_by = forms.ChoiceField(
         label=_("Send the 6-digit code by"),
         choices=[
@@ -135,6 +144,8 @@ class RegisterForm(forms.Form):
         data = super().clean() or {}
         if data.get("password") and data.get("password2") and data["password"] != data["password2"]:
             self.add_error("password2", _("The two passwords are not the same."))
+        kind = "organisation" if data.get("kind") == AccountKind.BUSINESS else "individual"
+        clean_id_number_field(self, data, kind)
         return data
 
 
@@ -150,18 +161,32 @@ class VerifyForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name (or the organisation's name)"), max_length=255)
-    id_number = forms.CharField(
-        label=_("ID number (or enterprise/tax code)"), max_length=20, required=False
+    full_name = validators.TextField(
+        label=_("Full name (or the organisation's name)"), max_length=255
     )
-    phone = forms.CharField(
+    id_number = validators.TextField(
+        label=_("ID number (or enterprise/tax code)"),
+        max_length=validators.ID_NUMBER_MAX_LENGTH,
+        required=False,
+    )
+    phone = validators.PhoneField(
         label=_("Telephone number"),
         required=False,
-        max_length=20,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
-    email = forms.EmailField(label=_("E-mail address"), required=False)
-    address = forms.CharField(label=_("Address"), required=False, max_length=255)
+    email = validators.EmailField(label=_("E-mail address"), required=False)
+    address = validators.TextField(label=_("Address"), required=False, max_length=255)
+
+    def clean_id_number(self) -> str:
+        """A person's or an organisation's number (the account's kind is not on the form)."""
+        value = self.cleaned_data.get("id_number", "")
+        try:
+            return validators.clean_id_number(value)
+        except validators.FieldError as exc:
+            try:
+                return validators.clean_id_number(value, kind="organisation")
+            except validators.FieldError:
+                raise forms.ValidationError(exc.message) from exc
 
 
 class CaseForm(forms.Form):
@@ -194,24 +219,28 @@ class ApplicantForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    full_name = forms.CharField(
+    full_name = validators.TextField(
         label=_("Full name (or the organisation's name)"),
         max_length=255,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    id_number = forms.CharField(label=_("ID number (or enterprise/tax code)"), max_length=32)
-    phone = forms.CharField(
+    id_number = validators.TextField(label=_("ID number (or enterprise/tax code)"), max_length=32)
+    phone = validators.PhoneField(
         label=_("Telephone number"),
         required=False,
-        max_length=20,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
-    email = forms.EmailField(
+    email = validators.EmailField(
         label=_("E-mail address"),
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    address = forms.CharField(label=_("Address"), required=False, max_length=255)
+    address = validators.TextField(label=_("Address"), required=False, max_length=255)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        clean_id_number_field(self, data, data.get("kind") or ApplicantKind.INDIVIDUAL)
+        return data
 
 
 class UploadForm(forms.Form):
@@ -326,3 +355,25 @@ class PeriodForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def clean(self) -> dict[str, Any]:
+        """Dates from 1990 to a few years ahead (no year 9999), a period of at most ten
+        years (motcua.core.validators)."""
+        data = super().clean() or {}
+        for name in ("date_from", "date_to"):
+            if data.get(name):
+                try:
+                    validators.clean_date(
+                        data[name],
+                        earliest=validators.EARLIEST_RECORD_DAY,
+                        latest=validators.latest_day(validators.FUTURE_YEARS),
+                    )
+                except validators.FieldError as exc:
+                    self.add_error(name, exc.message)
+        if data.get("date_from") and data.get("date_to") and not self.errors:
+            first, last = sorted([data["date_from"], data["date_to"]])
+            try:
+                validators.clean_period(first, last)
+            except validators.FieldError as exc:
+                self.add_error("date_to", exc.message)
+        return data

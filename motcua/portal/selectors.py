@@ -14,9 +14,11 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.errors import NotFound
 from motcua.core.text import fold, vietnamese_sort_key
 from motcua.dossiers.enums import Channel, DossierStatus, StepResult
 from motcua.dossiers.models import Dossier, DossierComponent, StepRecord
+from motcua.dossiers.selectors import dossier_get_by_code
 from motcua.dossiers.services import classify
 from motcua.feedback.enums import RatingLevel
 from motcua.feedback.selectors import rating_shares_by_unit
@@ -188,6 +190,20 @@ class TrackingView:
     ended_at: dt.datetime | None
     delivered_at: dt.datetime | None
     steps: list[dict[str, Any]] = field(default_factory=list)
+
+
+def dossier_get_for_tracking(code: str) -> Dossier:
+    """The dossier a tracking code names, whatever its letters' case (people type the code
+    from the receipt: "000.00.15.h12-…"). Codes are stored as issued (upper-case unit codes),
+    so the typed code and its upper-case form are the two looked up, each by the unique index.
+    NotFound (404) for an unknown or malformed code."""
+    code = code.strip()
+    try:
+        return dossier_get_by_code(code)
+    except NotFound:
+        if code.upper() == code:
+            raise
+    return dossier_get_by_code(code.upper())
 
 
 def tracking_view(dossier: Dossier) -> TrackingView:

@@ -95,6 +95,8 @@ def one_stop_xlsx(report: OneStopReport) -> bytes:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
+    from motcua.core.spreadsheets import write
+
     params = report.params
     issuer = issuer_of(params)
     book = Workbook()
@@ -115,7 +117,7 @@ def one_stop_xlsx(report: OneStopReport) -> bytes:
         align: Alignment | None = None,
         border: bool = False,
     ) -> None:
-        cell = sheet.cell(row=row, column=column, value=value)
+        cell = write(sheet, row, column, value)  # text that looks like a formula stays text
         cell.font = Font(name=FONT, bold=bold, italic=italic, size=size)
         if align is not None:
             cell.alignment = align

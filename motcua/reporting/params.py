@@ -14,13 +14,13 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core import validators
 from motcua.core.errors import ValidationFailed
 from motcua.organisations.models import Organisation
 from motcua.reporting.policies import unit_ids_for
 
 GROUP_BY = ("organisation", "field", "procedure")
-MIN_DAY = dt.date(1990, 1, 1)
-MAX_DAY = dt.date(2200, 12, 31)
+CODE_MAX_LENGTH = validators.max_length_of(Organisation, "agency_code")
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,14 @@ def _date(raw: str, name: str, errors: dict[str, str]) -> dt.date | None:
     except ValueError:
         errors[name] = _("expected a date YYYY-MM-DD")
         return None
-    if not MIN_DAY <= value <= MAX_DAY:
-        errors[name] = _("out of range")
+    try:  # from 1990 to a few years ahead: no year 9999 (motcua.core.validators)
+        validators.clean_date(
+            value,
+            earliest=validators.EARLIEST_RECORD_DAY,
+            latest=validators.latest_day(validators.FUTURE_YEARS),
+        )
+    except validators.FieldError as exc:
+        errors[name] = str(exc.message)
         return None
     return value
 
@@ -94,13 +100,19 @@ def parse_params(user: Any, data: Mapping[str, str], *, defaults: bool = False) 
         date_to = default_to
     else:
         errors["to"] = _("required")
-    if date_from and date_to and date_to < date_from:
-        errors["to"] = _("before the start of the period")
+    if date_from and date_to:
+        try:  # not reversed, and at most the length the reports are built for
+            validators.clean_period(date_from, date_to)
+        except validators.FieldError as exc:
+            errors["to"] = str(exc.message)
     group_by = data.get("group_by", "") or "organisation"
     if group_by not in GROUP_BY:
         errors["group_by"] = _("one of: %(values)s") % {"values": ", ".join(GROUP_BY)}
     unit = None
-    code = (data.get("unit") or "").strip()
+    try:
+        code = validators.clean_text(data.get("unit"), max_length=CODE_MAX_LENGTH)
+    except validators.FieldError:
+        code, errors["unit"] = "", _("no organisation has this agency code")
     if code:
         unit = Organisation.objects.filter(agency_code=code).first()
         if unit is None:

@@ -29,7 +29,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from motcua.api.auth import AUTH
 from motcua.api.validation import validation_message
-from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
+from motcua.core.errors import NotFound, ValidationFailed
 from motcua.signatures import policies, selectors, services
 from motcua.signatures.enums import DocumentKind
 from motcua.signatures.models import SignedDocument
@@ -147,11 +147,11 @@ def _local(value: dt.datetime | None) -> dt.datetime | None:
 def get_dossier_result(request: HttpRequest, code: str) -> FileResponse:
     """The signed result PDF of dossier `code`, for its applicant and the officials who may
     see the dossier; 404 until the result is released."""
-    from motcua.dossiers.selectors import dossier_get_by_code
+    from motcua.dossiers.selectors import dossier_get_by_code, dossier_not_found
 
     dossier = dossier_get_by_code(code)
     if not policies.can_view_result(request.user, dossier):
-        raise PermissionDenied(_("You may not see this dossier's result."))
+        raise dossier_not_found(code)  # as for an unknown code: codes cannot be probed
     document = selectors.signed_document_get_released_result(dossier)
     if document is None:
         raise NotFound(

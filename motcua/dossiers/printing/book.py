@@ -195,6 +195,8 @@ def render_tracking_book_xlsx(unit: Organisation, date_from: dt.date, date_to: d
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
+    from motcua.core.spreadsheets import write
+
     rows = tracking_book_rows(unit, date_from, date_to)
     book = Workbook()
     sheet = book.worksheets[0]
@@ -203,20 +205,20 @@ def render_tracking_book_xlsx(unit: Organisation, date_from: dt.date, date_to: d
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
 
-    sheet["A1"] = nfc(unit.name.upper())
+    write(sheet, 1, 1, nfc(unit.name.upper()))  # every cell through write: no formula
     sheet["A1"].font = Font(name=SPREADSHEET_FONT, bold=True, size=12)
-    sheet["A2"] = TRACKING_BOOK.title
+    write(sheet, 2, 1, TRACKING_BOOK.title)
     sheet["A2"].font = Font(name=SPREADSHEET_FONT, bold=True, size=14)
     sheet["A2"].alignment = Alignment(horizontal="center")
     sheet.merge_cells(f"A2:{last_column}2")
-    sheet["A3"] = _period(date_from, date_to)
+    write(sheet, 3, 1, _period(date_from, date_to))
     sheet["A3"].font = Font(name=SPREADSHEET_FONT, italic=True, size=12)
     sheet["A3"].alignment = Alignment(horizontal="center")
     sheet.merge_cells(f"A3:{last_column}3")
 
     header_row = 5
     for index, (header, width) in enumerate(TRACKING_BOOK_COLUMNS, start=1):
-        cell = sheet.cell(row=header_row, column=index, value=header)
+        cell = write(sheet, header_row, index, header)
         cell.font = Font(name=SPREADSHEET_FONT, bold=True, size=12)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = box
@@ -236,7 +238,8 @@ def render_tracking_book_xlsx(unit: Organisation, date_from: dt.date, date_to: d
             row.note,
         ]
         for index, value in enumerate(values, start=1):
-            cell = sheet.cell(row=header_row + offset, column=index, value=value)
+            # a citizen's name like =HYPERLINK(…) stays text (motcua.core.spreadsheets)
+            cell = write(sheet, header_row + offset, index, value)
             cell.font = Font(name=SPREADSHEET_FONT, size=12)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             cell.border = box

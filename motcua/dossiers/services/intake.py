@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core import validators
 from motcua.core.errors import ValidationFailed
 from motcua.dossiers import lifecycle, policies
 from motcua.dossiers.codes import dossier_code_next
@@ -63,6 +65,20 @@ def _check_applicant(data: ApplicantInput) -> None:
         )
     if data.kind not in ApplicantKind.values:
         raise ValidationFailed(_("Unknown applicant kind."), fields={"applicant.kind": data.kind})
+    # The last line before the database: lengths and control characters (the API and the forms
+    # check the formats; an import may carry a previous system's numbers as they were).
+    errors = validators.errors_of(
+        {
+            f"applicant.{name}": partial(
+                validators.clean_text,
+                getattr(data, name),
+                max_length=validators.max_length_of(Applicant, name),
+            )
+            for name in ("full_name", "id_number", "phone", "email", "address")
+        }
+    )
+    if errors:
+        raise ValidationFailed(_("Some fields are missing or invalid."), fields=errors)
 
 
 def _find_or_create_applicant(data: ApplicantInput, submitter: Any) -> Applicant:

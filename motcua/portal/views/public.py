@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET
 
 from motcua.core.errors import NotFound
 from motcua.core.ratelimit import rate_limit
-from motcua.dossiers.selectors import dossier_get_by_code
 from motcua.organisations.models import Organisation
 from motcua.portal import selectors
 from motcua.portal.forms import PeriodForm, SearchForm, TrackingForm
@@ -128,7 +127,7 @@ def tracking(request: HttpRequest, code: str) -> HttpResponse:
     """The page the receipt's QR code points at: /tracking/<code>. Lookups are limited per
     client address ("tracking.ip"): dossier codes follow a pattern and could be walked."""
     try:
-        dossier = dossier_get_by_code(code)
+        dossier = selectors.dossier_get_for_tracking(code)
     except NotFound:
         form = TrackingForm({"code": code})
         form.is_valid()

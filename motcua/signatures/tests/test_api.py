@@ -138,8 +138,9 @@ def test_dossier_result_access(client: Client, world):
     w = world
     url = f"/api/v1/signatures/dossier-result/{w.dossier.code}"
     assert client.get(url).status_code == 401
-    assert client.get(url, headers=bearer(w.stranger)).status_code == 403
-    assert client.get(url, headers=bearer(w.outsider)).status_code == 403
+    # not theirs: answered as an unknown code, so that codes cannot be probed
+    assert client.get(url, headers=bearer(w.stranger)).status_code == 404
+    assert client.get(url, headers=bearer(w.outsider)).status_code == 404
     response = client.get(url, headers=bearer(w.citizen))
     assert response.status_code == 404  # not released yet
     assert response.json()["error"]["code"] == "not_found"
@@ -156,7 +157,7 @@ def test_dossier_result_after_release_for_applicant_and_officials(client: Client
         response = client.get(url, headers=bearer(user))
         assert response.status_code == 200, user
         assert b"".join(response.streaming_content) == _bytes(released)
-    assert client.get(url, headers=bearer(w.outsider)).status_code == 403
+    assert client.get(url, headers=bearer(w.outsider)).status_code == 404
 
 
 def test_public_verification_pages(client: Client, world, released, plain_pdf):

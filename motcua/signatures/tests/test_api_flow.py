@@ -90,10 +90,10 @@ def test_full_flow_through_the_api(client: Client, ready: Any) -> None:
     report = verify_pdf(data)
     assert report.verdict == "valid", report.as_dict()
     assert [s.role for s in report.signatures] == ["person", "organisation"]
-    # an unrelated citizen may not
+    # an unrelated citizen may not: answered as an unknown code
     forbidden = client.get(result_url, headers=bearer(w.stranger))
-    assert forbidden.status_code == 403
-    assert forbidden.json()["error"]["code"] == "forbidden"
+    assert forbidden.status_code == 404
+    assert forbidden.json()["error"]["code"] == "not_found"
 
 
 def test_uploaded_pdf_in_multipart(client: Client, ready: Any, plain_pdf: bytes) -> None:
