@@ -83,12 +83,10 @@ class IntakeForm(forms.Form):
                 "autocomplete": "off",
                 "inputmode": "text",
                 # Enter looks the applicant up (htmx, as typing or leaving the field does)
-                # instead of submitting the whole dossier; without JavaScript, the "Find"
-                # button beside the field does it.
-                "hx-on:keydown": (
-                    "if (event.key === 'Enter' && !event.isComposing) "
-                    "{ event.preventDefault(); htmx.trigger(this, 'change'); }"
-                ),
+                # instead of submitting the whole dossier (static/js/backoffice.js; no hx-on:
+                # the Content-Security-Policy allows no inline script); without JavaScript,
+                # the "Find" button beside the field does it.
+                "data-enter": "change",
             }
         ),
     )
