@@ -613,6 +613,23 @@ class TimelineEntry:
     details: list[Detail]
 
 
+# How an online dossier came in, when it says (Dossier.sub_channel holds a short code: "portal"
+# from our portal, "zalo" from the chat channel; the demo's own marker is not shown).
+SUB_CHANNELS = {"portal": gettext_lazy("through the public service portal"), "zalo": "Zalo"}
+
+
+def _sub_channel_label(code: str) -> str:
+    return str(SUB_CHANNELS.get(code, "")) if code else ""
+
+
+def _event_label(action: str) -> str:
+    """What the timeline says for an event: its action's label, never its stored value (an
+    event recorded outside the Action enum, like the signatures app's "release_result", too)."""
+    if action in Action.values:
+        return str(Action(action).label)
+    return _("Electronic result released") if action == "release_result" else _("Other event")
+
+
 def _timeline(dossier: Dossier) -> list[TimelineEntry]:
     entries = []
     for event in dossier_selectors.dossier_events(dossier):
@@ -636,7 +653,7 @@ def _timeline(dossier: Dossier) -> list[TimelineEntry]:
         entries.append(
             TimelineEntry(
                 event=event,
-                label=_label(Action, event.action),
+                label=_event_label(event.action),
                 from_status=_label(S, event.from_status) if event.from_status else "",
                 to_status=_label(S, event.to_status) if event.to_status else "",
                 details=details,
@@ -694,6 +711,7 @@ def _render_dossier(
         "deadline_label": DEADLINE_LABELS[state],
         "components": list(selectors.dossier_components(dossier)),
         "timeline": _timeline(dossier),
+        "sub_channel": _sub_channel_label(dossier.sub_channel),
         "steps": [(s, _label(Role, s.role), _label(StepResult, s.result)) for s in steps],
         "panels": panels,
         "summary": summary,

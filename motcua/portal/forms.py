@@ -98,17 +98,22 @@ class RegisterForm(forms.Form):
             "Citizen identity card number for individuals; enterprise code for organisations."
         ),
     )
+    # Not "(optional)": the one the code is sent to is needed (portal.services checks it).
     email = forms.EmailField(
         label=_("E-mail address"),
         required=False,
+        help_text=_("Needed if the code is sent by e-mail."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    email.needed_sometimes = True  # type: ignore[attr-defined]
     phone = forms.CharField(
         label=_("Telephone number"),
         required=False,
         max_length=20,
+        help_text=_("Needed if the code is sent by SMS."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
+    phone.needed_sometimes = True  # type: ignore[attr-defined]
     address = forms.CharField(label=_("Address"), required=False, max_length=255)
     verify_by = forms.ChoiceField(
         label=_("Send the 6-digit code by"),
@@ -321,8 +326,12 @@ class AnswerForm(forms.Form):
 
 class PeriodForm(forms.Form):
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

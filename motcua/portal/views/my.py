@@ -66,6 +66,14 @@ class Entry:
     appointment: Any
 
 
+def _event_label(action: str) -> str:
+    """What the timeline says for an event: its action's label, never its stored value (an
+    event recorded outside the Action enum, like the signatures app's "release_result", too)."""
+    if action in Action.values:
+        return str(Action(action).label)
+    return _("Electronic result released") if action == "release_result" else _("Other event")
+
+
 def _timeline(dossier: Dossier) -> list[Entry]:
     entries = []
     for event in dossier_events(dossier):
@@ -73,9 +81,7 @@ def _timeline(dossier: Dossier) -> list[Entry]:
         entries.append(
             Entry(
                 event=event,
-                label=str(Action(event.action).label)
-                if event.action in Action.values
-                else event.action,
+                label=_event_label(event.action),
                 status_label=str(S(event.to_status).label) if event.to_status in S.values else "",
                 note=event.note if event.action in APPLICANT_NOTES else "",
                 missing=list(data.get("missing") or []),

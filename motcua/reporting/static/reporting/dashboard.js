@@ -30,7 +30,7 @@
   fetch(root.dataset.json, { credentials: "same-origin", headers: { "Accept": "application/json" } })
     .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
     .then(function (d) {
-      var months = d.monthly.map(function (m) { return m.month; });
+      var months = d.monthly.map(function (m) { return m.month.slice(5) + "/" + m.month.slice(0, 4); });  // 2025-01 -> 01/2025
       function col(key) { return d.monthly.map(function (m) { return m[key]; }); }
       chart("monthly", {
         legend: { top: 0 },
