@@ -36,3 +36,16 @@ def month_label(value: object) -> str:
     if not (len(year) == 4 and year.isdigit() and len(month) == 2 and month.isdigit()):
         return text
     return gettext("month %(month)s/%(year)s") % {"month": month, "year": year}
+
+
+@register.filter
+def iso_date(value: object) -> str:
+    """An ISO 8601 date "2026-12-06" (or a date) as the locale's short date: 06/12/2026."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return ""
+    if not isinstance(value, dt.date):
+        return ""
+    return formats.date_format(value, "SHORT_DATE_FORMAT")

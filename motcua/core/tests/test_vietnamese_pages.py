@@ -109,6 +109,7 @@ def test_dossier_pages_are_all_vietnamese(client, world, dossiers) -> None:  # t
         "/office/",
         f"/office/dossiers/{at_counter.code}/",
         f"/office/dossiers/{online.code}/",
+        "/reports/",
         "/reports/savings/",
         "/reports/index766/",
     ):
@@ -144,9 +145,10 @@ def test_certificate_names_read_without_english_field_names() -> None:
 def test_iso_times_and_months_read_the_vietnamese_way() -> None:
     from django.utils import translation
 
-    from motcua.core.templatetags.motcua_dates import iso_datetime, month_label
+    from motcua.core.templatetags.motcua_dates import iso_date, iso_datetime, month_label
 
     with translation.override("vi"):
         assert iso_datetime("2026-12-06T15:32:35+00:00") == "06/12/2026 22:32"
         assert month_label("2025-01") == "tháng 01/2025"
+        assert iso_date("2026-12-06") == "06/12/2026"
     assert iso_datetime("not a time") == ""
