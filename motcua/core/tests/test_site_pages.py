@@ -44,3 +44,9 @@ def test_the_server_error_page_has_the_main_menu_in_vietnamese() -> None:
     assert response.status_code == 500
     assert_shared_parts(html)
     assert "Về trang chủ" in html and "Server Error" not in html
+
+
+def test_favicon_ico_leads_to_the_icon(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("img/favicon-32.png")
