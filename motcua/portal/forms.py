@@ -219,6 +219,16 @@ class ApplicantForm(forms.Form):
     address = forms.CharField(label=_("Address"), required=False, max_length=255)
 
 
+# The profile and the applicant need a telephone number or an e-mail address (portal.services
+# checks it): neither is labelled "(optional)", a help text says one of them is needed.
+for _form in (ProfileForm, ApplicantForm):
+    for _name in ("phone", "email"):
+        setattr(_form.base_fields[_name], "needed_sometimes", True)  # noqa: B010
+        _form.base_fields[_name].help_text = _(
+            "A telephone number or an e-mail address is needed (at least one)."
+        )
+
+
 class UploadForm(forms.Form):
     paper = forms.IntegerField(widget=forms.HiddenInput)
     file = forms.FileField(

@@ -152,3 +152,17 @@ def test_iso_times_and_months_read_the_vietnamese_way() -> None:
         assert month_label("2025-01") == "tháng 01/2025"
         assert iso_date("2026-12-06") == "06/12/2026"
     assert iso_datetime("not a time") == ""
+
+
+@pytest.mark.django_db
+def test_no_field_that_may_be_required_says_optional(client, world) -> None:  # type: ignore[no-untyped-def]
+    # the code goes to the e-mail or the telephone; the profile keeps at least one of them
+    register = page_text(client.get("/register/").content)
+    assert "Địa chỉ thư điện tử (không bắt buộc)" not in register
+    assert "Số điện thoại (không bắt buộc)" not in register
+    assert "Bắt buộc nếu nhận mã qua thư điện tử" in register
+    client.force_login(world.citizen)
+    profile = page_text(client.get("/profile/").content)
+    assert "(không bắt buộc)" in profile  # the address is optional
+    assert "Số điện thoại (không bắt buộc)" not in profile
+    assert "Cần ít nhất một trong hai" in profile
