@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja's templates and static files: /api/docs serves Swagger UI from the app itself
+    # (without it, ninja loads Swagger UI from a CDN and the page is blank offline).
+    "ninja",
     "motcua.core",
     "motcua.organisations",
     "motcua.accounts",
@@ -75,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "motcua.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.core.middleware.VietnameseFirstLocaleMiddleware",

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import redirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
 
 from motcua.accounts.views import login_rate_limited
@@ -12,7 +15,14 @@ admin.site.site_title = "MotCua"
 # The admin's own login form, limited like ours (failed logins per address and per login name).
 admin.site.login = login_rate_limited(admin.site.login)  # type: ignore[method-assign,assignment]
 
+
+def favicon(request: HttpRequest) -> HttpResponseBase:
+    """/favicon.ico, asked for by pages without our <link rel="icon"> (the admin, PDF viewers)."""
+    return redirect(static_url("img/favicon-32.png"), permanent=True)
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     re_path(r"^api/", api_not_found),

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -19,6 +19,9 @@ api = NinjaAPI(
     description="One-stop administrative procedures, calendar and registries of the province.",
     urls_namespace="api-v1",
     docs_url="/docs",
+    # Served from the app's own static files ("ninja" in INSTALLED_APPS), without inline script
+    # (the Content-Security-Policy forbids it); no call to the public validator service.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 

@@ -32,10 +32,14 @@ class AuditFilterForm(forms.Form):
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object id"), required=False)
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args: object, object_types: list[str], **kwargs: object) -> None:
@@ -83,12 +87,10 @@ class IntakeForm(forms.Form):
                 "autocomplete": "off",
                 "inputmode": "text",
                 # Enter looks the applicant up (htmx, as typing or leaving the field does)
-                # instead of submitting the whole dossier; without JavaScript, the "Find"
-                # button beside the field does it.
-                "hx-on:keydown": (
-                    "if (event.key === 'Enter' && !event.isComposing) "
-                    "{ event.preventDefault(); htmx.trigger(this, 'change'); }"
-                ),
+                # instead of submitting the whole dossier (static/js/backoffice.js; no hx-on:
+                # the Content-Security-Policy allows no inline script); without JavaScript,
+                # the "Find" button beside the field does it.
+                "data-enter": "change",
             }
         ),
     )

@@ -46,7 +46,14 @@ from motcua.core.selectors import audit_object_types, audit_record_list
 from motcua.dossiers import registry, services
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.applicants import applicant_field_label
-from motcua.dossiers.enums import Action, DeliveryMethod, DossierStatus, EventKind, StepResult
+from motcua.dossiers.enums import (
+    Action,
+    DeliveryMethod,
+    DossierStatus,
+    EventKind,
+    StepResult,
+    event_label,
+)
 from motcua.dossiers.models import Applicant, Dossier, DossierEvent
 from motcua.organisations.models import Organisation
 from motcua.organisations.selectors import organisation_get_by_code
@@ -355,7 +362,10 @@ def _intake_form(
     form.fields["applicant_id_number"].widget.attrs.update(
         {
             "hx-post": reverse("backoffice:intake_applicant"),
-            "hx-trigger": "input[this.value.trim().length >= 6] changed delay:500ms, change",
+            # "lookup": an input of 6 characters or more (static/js/backoffice.js; an htmx
+            # filter [this.value…] would need eval, which the Content-Security-Policy forbids).
+            "data-lookup-min": "6",
+            "hx-trigger": "lookup changed delay:500ms, change",
             "hx-target": "#applicant-details",
             "hx-swap": "innerHTML",
             "hx-params": ",".join(("applicant_id_number", *IntakeForm.APPLICANT_FIELDS)),
@@ -611,6 +621,15 @@ class TimelineEntry:
     details: list[Detail]
 
 
+# How an online dossier came in, when it says (Dossier.sub_channel holds a short code: "portal"
+# from our portal, "zalo" from the chat channel; the demo's own marker is not shown).
+SUB_CHANNELS = {"portal": gettext_lazy("through the public service portal"), "zalo": "Zalo"}
+
+
+def _sub_channel_label(code: str) -> str:
+    return str(SUB_CHANNELS.get(code, "")) if code else ""
+
+
 def _timeline(dossier: Dossier) -> list[TimelineEntry]:
     entries = []
     for event in dossier_selectors.dossier_events(dossier):
@@ -637,7 +656,7 @@ def _timeline(dossier: Dossier) -> list[TimelineEntry]:
         entries.append(
             TimelineEntry(
                 event=event,
-                label=_label(Action if event.action in Action.values else EventKind, event.action),
+                label=event_label(event.action),
                 from_status=_label(S, event.from_status) if event.from_status else "",
                 to_status=_label(S, event.to_status) if event.to_status else "",
                 details=details,
@@ -700,6 +719,7 @@ def _render_dossier(
         "deadline_label": DEADLINE_LABELS[state],
         "components": list(selectors.dossier_components(dossier)),
         "timeline": _timeline(dossier),
+        "sub_channel": _sub_channel_label(dossier.sub_channel),
         "steps": [(s, _label(Role, s.role), _label(StepResult, s.result)) for s in steps],
         "panels": panels,
         "summary": summary,

@@ -96,3 +96,12 @@ class DeliveryMethod(models.TextChoices):
     DESK = "desk", _("At the desk")
     POST = "post", _("By post")
     ONLINE = "online", _("Online")
+
+
+def event_label(action: str) -> str:
+    """What a timeline says for an event: the label of its action or event kind, never the
+    value stored in the database."""
+    for choices in (Action, EventKind):
+        if action in choices.values:
+            return str(choices(action).label)
+    return str(_("Other event"))

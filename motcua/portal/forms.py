@@ -108,16 +108,21 @@ class RegisterForm(forms.Form):
             "Citizen identity card number for individuals; enterprise code for organisations."
         ),
     )
+    # Not "(optional)": the one the code is sent to is needed (accounts.citizens checks it).
     email = validators.EmailField(
         label=_("E-mail address"),
         required=False,
+        help_text=_("Needed if the code is sent by e-mail."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    email.needed_sometimes = True  # type: ignore[attr-defined]
     phone = validators.PhoneField(
         label=_("Telephone number"),
         required=False,
+        help_text=_("Needed if the code is sent by SMS."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
+    phone.needed_sometimes = True  # type: ignore[attr-defined]
     address = validators.TextField(label=_("Address"), required=False, max_length=255)
     verify_by = forms.ChoiceField(
         label=_("Send the 6-digit code by"),
@@ -243,6 +248,16 @@ class ApplicantForm(forms.Form):
         return data
 
 
+# The profile and the applicant need a telephone number or an e-mail address (portal.services
+# checks it): neither is labelled "(optional)", a help text says one of them is needed.
+for _form in (ProfileForm, ApplicantForm):
+    for _name in ("phone", "email"):
+        setattr(_form.base_fields[_name], "needed_sometimes", True)  # noqa: B010
+        _form.base_fields[_name].help_text = _(
+            "A telephone number or an e-mail address is needed (at least one)."
+        )
+
+
 class UploadForm(forms.Form):
     paper = forms.IntegerField(widget=forms.HiddenInput)
     file = forms.FileField(
@@ -350,10 +365,14 @@ class AnswerForm(forms.Form):
 
 class PeriodForm(forms.Form):
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def clean(self) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, F
+from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.enums import Channel
 from motcua.reporting.models import ComplianceCost
@@ -23,7 +24,8 @@ from motcua.reporting.one_stop import facts_for_period
 from motcua.reporting.params import ReportParams
 
 DEFAULT_COST = ComplianceCost()  # the model's field defaults, never saved
-SOURCE_NOTE = "MotCua defaults (estimate, to be confirmed by the province)"
+# Shown as the source of the default costs (in the reader's language: str() when used).
+SOURCE_NOTE = _("MotCua's default figures (an estimate, to be confirmed by the province)")
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class CostAssumption:
             online_cost=row.online_cost,
             online_hours=Decimal(row.online_hours),
             hourly_value=row.hourly_value,
-            source=row.source or SOURCE_NOTE,
+            source=row.source or str(SOURCE_NOTE),
         )
 
     @property

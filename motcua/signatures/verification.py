@@ -168,8 +168,22 @@ def signature_role(cert: asn1_x509.Certificate, field_name: str = "") -> str:
 
 def _signer_names(cert: asn1_x509.Certificate) -> tuple[str, str]:
     attrs = _name_attrs(cert)
-    name = attrs.get("common_name") or cert.subject.human_friendly
+    name = attrs.get("common_name") or readable_name(cert.subject)
     return name, attrs.get("organization_name", "")
+
+
+def readable_name(name: asn1_x509.Name) -> str:
+    """A certificate's subject or issuer as people read it: its common name and organisation
+    ("MotCua Development CA, Sở Tư pháp"), not asn1crypto's English "Common Name: …, Organization:
+    …" (shown on Vietnamese pages)."""
+    found: dict[str, str] = {}
+    for rdn in name.chosen:
+        for attr in rdn:
+            value = attr["value"].native
+            if isinstance(value, str) and value.strip():
+                found.setdefault(attr["type"].native, nfc(value.strip()))
+    values = [found[key] for key in ("common_name", "organization_name") if key in found]
+    return ", ".join(dict.fromkeys(values)) or name.human_friendly
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
@@ -307,8 +321,8 @@ def _check_one(
         modified_after=_changed_after(status, last=last),
         role=role,
         timestamp=ts,
-        certificate_subject=cert.subject.human_friendly,
-        certificate_issuer=cert.issuer.human_friendly,
+        certificate_subject=readable_name(cert.subject),
+        certificate_issuer=readable_name(cert.issuer),
         certificate_sha256=cert.sha256.hex(),
     )
     if not status.intact:

@@ -16,7 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from motcua.core.errors import DomainError, ValidationFailed
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers import transitions
-from motcua.dossiers.enums import Action, ComponentKind, DeliveryMethod, DossierStatus, EventKind
+from motcua.dossiers.enums import (
+    Action,
+    ComponentKind,
+    DeliveryMethod,
+    DossierStatus,
+    EventKind,
+    event_label,
+)
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.selectors import dossier_events
 from motcua.feedback import policies as feedback_policies
@@ -74,11 +81,7 @@ def _timeline(dossier: Dossier) -> list[Entry]:
         entries.append(
             Entry(
                 event=event,
-                label=str(Action(event.action).label)
-                if event.action in Action.values
-                else str(EventKind(event.action).label)
-                if event.action in EventKind.values
-                else event.action,
+                label=event_label(event.action),
                 status_label=str(S(event.to_status).label) if event.to_status in S.values else "",
                 note=event.note if event.action in APPLICANT_NOTES else "",
                 missing=list(data.get("missing") or []),

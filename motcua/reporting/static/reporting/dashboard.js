@@ -14,8 +14,12 @@
     if (!el) { return; }
     el.classList.add("drawn");
     var c = window.echarts.init(el, null, { renderer: "svg" });
-    c.setOption(Object.assign({ animation: false, tooltip: { trigger: "axis" },
-      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true } }, option));
+    var options = Object.assign({ animation: false, tooltip: { trigger: "axis" },
+      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true } }, option);
+    // Tooltips drawn by the chart itself: ECharts' HTML tooltips carry style="" attributes,
+    // which the Content-Security-Policy blocks (names and values ran together).
+    options.tooltip = Object.assign({ renderMode: "richText" }, options.tooltip);
+    c.setOption(options);
     charts.push(c);
   }
   function pct(v) { return v === null ? null : Math.round(v * 1000) / 10; }
