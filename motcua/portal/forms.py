@@ -10,12 +10,11 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from motcua.accounts.enums import AccountKind
+from motcua.accounts.enums import AccountKind, ContactChannel
 from motcua.core.errors import DomainError
 from motcua.dossiers.enums import ApplicantKind
 from motcua.dossiers.uploads import ALLOWED_LABEL
 from motcua.feedback.enums import CRITERIA, RatingLevel
-from motcua.portal.models import ContactChannel
 from motcua.procedures.enums import OnlineLevel, ProcedureLevel
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/jpeg,image/png"
