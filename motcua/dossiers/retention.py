@@ -33,6 +33,14 @@ DRAFTS_DIR = "portal/drafts"  # `draft_file_upload_to`: portal/drafts/<draft id>
 ORPHAN_MIN_AGE = dt.timedelta(hours=1)
 
 
+def draft_kept_until(draft: Draft, *, retention: dt.timedelta | None = None) -> dt.date:
+    """The last day an open draft is kept if it is not updated again (the citizen sees it on
+    "My dossiers"): the first daily purge after it removes the draft, whatever hour it runs,
+    as both count from the start of the day (`core.retention.purge_cutoff`)."""
+    retention = retention_period() if retention is None else retention
+    return timezone.localdate(draft.updated_at + retention)
+
+
 @dataclass
 class PurgeResult:
     """What a purge removed (or, in a dry run, would remove).

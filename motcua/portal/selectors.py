@@ -18,6 +18,7 @@ from motcua.core.text import fold, vietnamese_sort_key
 from motcua.dossiers.draft_models import Draft, DraftStatus
 from motcua.dossiers.enums import Channel, DossierStatus, StepResult
 from motcua.dossiers.models import Dossier, DossierComponent, StepRecord
+from motcua.dossiers.retention import draft_kept_until
 from motcua.dossiers.services import classify
 from motcua.feedback.enums import RatingLevel
 from motcua.feedback.selectors import rating_shares_by_unit
@@ -245,14 +246,8 @@ def draft_list_open(user: Any) -> QuerySet[Draft]:
 
 
 # --- draft retention ---------------------------------------------------------------------------
-# An open draft nobody updates is kept through the day `draft_kept_until` and removed by the first
-# daily purge after it (`dossiers.retention.drafts_purge`; the window is `core.retention`'s).
-
-
-def draft_kept_until(draft: Draft, *, retention: dt.timedelta | None = None) -> dt.date:
-    """The last day an open draft is kept if it is not updated again."""
-    retention = retention_period() if retention is None else retention
-    return timezone.localdate(draft.updated_at + retention)
+# An open draft nobody updates is kept through the day `dossiers.retention.draft_kept_until` and
+# removed by the first daily purge after it (`dossiers.retention.drafts_purge`).
 
 
 @dataclass(frozen=True)

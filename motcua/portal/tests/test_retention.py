@@ -209,7 +209,7 @@ def test_the_day_shown_to_the_citizen_is_the_last_day_the_draft_is_kept(
 ):
     # given: a draft last saved on 1 March in the afternoon, kept 30 days
     draft = make_draft(world, updated_at=vn(2027, 3, 1, 15, 0), files=0)
-    kept_until = selectors.draft_kept_until(draft, retention=DAYS_30)
+    kept_until = dossier_retention.draft_kept_until(draft, retention=DAYS_30)
     assert kept_until == dt.date(2027, 3, 31)
     # when: the purge runs late on that day, then just after midnight
     with django_capture_on_commit_callbacks(execute=True):
