@@ -298,7 +298,7 @@ MOTCUA_AUDIT_SEAL_GRACE_SECONDS = int(os.environ.get("MOTCUA_AUDIT_SEAL_GRACE_SE
 # Base of the public tracking links printed as QR codes (receipt, confirmation page).
 MOTCUA_PUBLIC_BASE_URL = os.environ.get("MOTCUA_PUBLIC_BASE_URL", "")
 # Class with send(to, text) for verification codes by SMS; the default writes to the log.
-MOTCUA_SMS_SENDER = os.environ.get("MOTCUA_SMS_SENDER", "motcua.portal.senders.ConsoleSmsSender")
+MOTCUA_SMS_SENDER = os.environ.get("MOTCUA_SMS_SENDER", "motcua.accounts.senders.ConsoleSmsSender")
 # Login through an OpenID Connect provider (VNeID); see motcua/portal/oidc.py.
 MOTCUA_OIDC_ENABLED = env_bool("MOTCUA_OIDC_ENABLED", False)
 MOTCUA_OIDC_ISSUER = os.environ.get("MOTCUA_OIDC_ISSUER", "")
@@ -307,7 +307,7 @@ MOTCUA_OIDC_CLIENT_ID = os.environ.get("MOTCUA_OIDC_CLIENT_ID", "")
 MOTCUA_OIDC_CLIENT_SECRET = os.environ.get("MOTCUA_OIDC_CLIENT_SECRET", "")
 MOTCUA_OIDC_SCOPES = os.environ.get("MOTCUA_OIDC_SCOPES", "openid profile email phone")
 MOTCUA_OIDC_LABEL = os.environ.get("MOTCUA_OIDC_LABEL", "VNeID")
-# Which claim carries what, e.g. {"id_number": "citizen_id"}; defaults in portal.services.
+# Which claim carries what, e.g. {"id_number": "citizen_id"}; defaults in accounts.citizens.
 MOTCUA_OIDC_CLAIM_MAP = json.loads(os.environ.get("MOTCUA_OIDC_CLAIM_MAP", "") or "{}")
 
 # --- Digital signatures (docs/signatures.md) ---------------------------------------------

@@ -21,3 +21,10 @@ class Role(models.TextChoices):
 
 # Roles that see and act on their organisation's descendants too.
 ROLES_WITH_SUBTREE = frozenset({Role.LEADER, Role.UNIT_ADMIN, Role.PROVINCIAL_ADMIN})
+
+
+class ContactChannel(models.TextChoices):
+    """Where a verification code goes."""
+
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")

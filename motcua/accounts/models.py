@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from motcua.accounts.enums import AccountKind, Role
+from motcua.accounts.enums import AccountKind, ContactChannel, Role
 
 
 class User(AbstractUser):
@@ -112,3 +112,63 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return "mc_" + secrets.token_urlsafe(32)
+
+
+# --- citizen and business accounts (registered on the portal) ---------------------------------
+# Both tables were the portal's until issue 11 moved the account code here: they keep their
+# names (`portal_profile`, `portal_verificationcode`), and so does the `portal_profile` accessor.
+
+
+class Profile(models.Model):
+    """What a citizen or business account keeps beside the User row: the postal address that
+    prefills submissions, which contact was verified, and the link to an external identity."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="portal_profile")
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    phone_verified_at = models.DateTimeField(null=True, blank=True)
+    # Null while the ID number is only what the person typed in (registration, profile).
+    id_number_verified_at = models.DateTimeField(null=True, blank=True)
+    oidc_issuer = models.CharField(max_length=255, blank=True)
+    oidc_subject = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "portal_profile"
+        verbose_name = _("citizen profile")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["oidc_issuer", "oidc_subject"],
+                condition=~Q(oidc_subject=""),
+                name="portal_profile_oidc_identity_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class VerificationCode(models.Model):
+    """A 6-digit code sent to an e-mail address or phone; only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_codes")
+    channel = models.CharField(max_length=8, choices=ContactChannel.choices)
+    recipient = models.CharField(max_length=255)
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "portal_verificationcode"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=ContactChannel.values), name="portal_code_channel_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.recipient}"

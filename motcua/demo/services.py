@@ -8,12 +8,12 @@ from typing import Any
 
 from django.db import transaction
 
+from motcua.accounts.citizens import profile_for
 from motcua.accounts.enums import AccountKind, Role
 from motcua.accounts.models import User
 from motcua.accounts.services import official_create, official_set_roles
 from motcua.organisations.models import Organisation
 from motcua.organisations.selectors import organisation_get_by_code
-from motcua.portal.services import profile_for
 
 DEMO_PASSWORD = os.environ.get("MOTCUA_DEMO_PASSWORD", "motcua-demo")
 

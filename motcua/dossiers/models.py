@@ -331,3 +331,7 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# Online submission drafts (their own module; imported here so that Django finds them).
+from motcua.dossiers.draft_models import Draft, DraftFile, DraftStatus  # noqa: E402, F401

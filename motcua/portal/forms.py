@@ -10,13 +10,12 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from motcua.accounts.enums import AccountKind
+from motcua.accounts.enums import AccountKind, ContactChannel
 from motcua.core import validators
 from motcua.core.errors import DomainError
 from motcua.dossiers.enums import ApplicantKind
 from motcua.dossiers.uploads import ALLOWED_LABEL
 from motcua.feedback.enums import CRITERIA, RatingLevel
-from motcua.portal.models import ContactChannel
 from motcua.procedures.enums import OnlineLevel, ProcedureLevel
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/jpeg,image/png"
@@ -248,7 +247,7 @@ class ApplicantForm(forms.Form):
         return data
 
 
-# The profile and the applicant need a telephone number or an e-mail address (portal.services
+# The profile and the applicant need a telephone number or an e-mail address (accounts.citizens
 # checks it): neither is labelled "(optional)", a help text says one of them is needed.
 for _form in (ProfileForm, ApplicantForm):
     for _name in ("phone", "email"):

@@ -14,7 +14,7 @@ The protocol is Authlib's (authorization code flow with PKCE S256, ``state`` and
 in the session). The ID token is checked against the provider's JWKS: signature (RS256 or what
 the provider announces), ``iss`` = the configured issuer, ``aud`` contains our client id (and
 ``azp`` when present), ``exp``/``iat`` with 2 minutes' leeway, ``nonce`` = the one we sent.
-Mapping claims to an account is `services.oidc_user_for_claims`.
+Mapping claims to an account is `motcua.accounts.citizens.oidc_user_for_claims`.
 """
 
 from __future__ import annotations

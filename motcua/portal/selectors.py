@@ -9,22 +9,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
+from motcua.core.retention import retention_period
 from motcua.core.text import fold, vietnamese_sort_key
+from motcua.dossiers.draft_models import Draft, DraftStatus
 from motcua.dossiers.enums import Channel, DossierStatus, StepResult
 from motcua.dossiers.models import Dossier, DossierComponent, StepRecord
+from motcua.dossiers.retention import draft_kept_until
 from motcua.dossiers.selectors import dossier_get_by_code
 from motcua.dossiers.services import classify
 from motcua.feedback.enums import RatingLevel
 from motcua.feedback.selectors import rating_shares_by_unit
 from motcua.organisations.enums import OrganisationKind
 from motcua.organisations.models import Organisation
-from motcua.portal.models import Draft, DraftStatus
 from motcua.procedures.models import Fee, ProcedureCase, ProcedureVersion, TimeLimit
 from motcua.procedures.selectors import procedure_version_prefetch
 
@@ -261,27 +262,8 @@ def draft_list_open(user: Any) -> QuerySet[Draft]:
 
 
 # --- draft retention ---------------------------------------------------------------------------
-# An open draft nobody updates is kept through the day `draft_kept_until` and removed by the first
-# daily purge after it (`services.drafts_purge`). Both sides count from the start of the day in
-# Vietnam time, so the date the citizen is shown holds whatever hour the purge runs:
-#   removed  <=>  updated_at < start of today - retention  <=>  kept_until < today.
-
-
-def draft_retention() -> dt.timedelta:
-    """How long an open draft is kept after its last update (`MOTCUA_DRAFT_RETENTION_DAYS`)."""
-    return dt.timedelta(days=int(getattr(settings, "MOTCUA_DRAFT_RETENTION_DAYS", 30)))
-
-
-def draft_purge_cutoff(*, now: dt.datetime, older_than: dt.timedelta) -> dt.datetime:
-    """Rows last touched before this moment are old enough to purge."""
-    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    return today - older_than
-
-
-def draft_kept_until(draft: Draft, *, retention: dt.timedelta | None = None) -> dt.date:
-    """The last day an open draft is kept if it is not updated again."""
-    retention = draft_retention() if retention is None else retention
-    return timezone.localdate(draft.updated_at + retention)
+# An open draft nobody updates is kept through the day `dossiers.retention.draft_kept_until` and
+# removed by the first daily purge after it (`dossiers.retention.drafts_purge`).
 
 
 @dataclass(frozen=True)
@@ -292,7 +274,7 @@ class OpenDraft:
 
 def draft_list_open_with_removal(user: Any) -> list[OpenDraft]:
     """The citizen's open drafts, each with the last day it is kept unless updated."""
-    retention = draft_retention()
+    retention = retention_period()
     return [
         OpenDraft(draft=d, kept_until=draft_kept_until(d, retention=retention))
         for d in draft_list_open(user)

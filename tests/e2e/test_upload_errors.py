@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from motcua.portal.services import draft_set_applicant, draft_start
+from motcua.dossiers.drafts import draft_set_applicant, draft_start
 from tests.e2e.conftest import PHONE, login
 from tests.e2e.helpers import PDF, file_payload, household_business
 

@@ -8,12 +8,12 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from motcua.accounts.citizens import oidc_user_for_claims
 from motcua.accounts.tests.factories import UserFactory
 from motcua.backoffice.selectors import applicant_get_by_id_number
 from motcua.backoffice.tests.conftest import counter_intake
 from motcua.dossiers import services
 from motcua.dossiers.services import ApplicantInput
-from motcua.portal.services import oidc_user_for_claims
 
 pytestmark = pytest.mark.django_db
 

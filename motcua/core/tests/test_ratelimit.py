@@ -18,7 +18,7 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from motcua.accounts.models import User
+from motcua.accounts.models import User, VerificationCode
 from motcua.accounts.services import api_token_create
 from motcua.accounts.tests.factories import OfficialFactory, UserFactory
 from motcua.core.ratelimit import (
@@ -31,7 +31,6 @@ from motcua.core.ratelimit import (
     rate_limit_undo,
 )
 from motcua.core.ratelimit_models import RateLimitCounter
-from motcua.portal.models import VerificationCode
 
 pytestmark = pytest.mark.django_db
 

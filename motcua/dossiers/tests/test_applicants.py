@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from motcua.accounts.citizens import oidc_user_for_claims
+from motcua.accounts.models import Profile
 from motcua.accounts.services import api_token_create
 from motcua.accounts.tests.factories import UserFactory
 from motcua.core.errors import PermissionDenied
@@ -19,7 +21,6 @@ from motcua.dossiers.enums import DossierStatus as S
 from motcua.dossiers.models import Applicant, Dossier
 from motcua.dossiers.services import ApplicantInput
 from motcua.dossiers.tests.conftest import vn
-from motcua.portal.services import oidc_user_for_claims
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +132,6 @@ def test_counter_dossier_belongs_to_the_account_verified_to_hold_the_id_number(w
 
 
 def test_an_unverified_or_ambiguous_id_number_gives_no_owner(world):
-    from motcua.portal.models import Profile
 
     unverified = UserFactory(username="typed", id_number=X)
     Profile.objects.create(user=unverified)  # registered with a password, ID number typed in

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import pytest
 
+from motcua.accounts.senders import LocmemSmsSender
 from motcua.dossiers.tests.conftest import make_procedure, vn, world  # noqa: F401
-from motcua.portal.senders import LocmemSmsSender
 
 
 @pytest.fixture(autouse=True)
 def _portal_settings(settings):  # type: ignore[no-untyped-def]
-    settings.MOTCUA_SMS_SENDER = "motcua.portal.senders.LocmemSmsSender"
+    settings.MOTCUA_SMS_SENDER = "motcua.accounts.senders.LocmemSmsSender"
     LocmemSmsSender.outbox.clear()
 
 

@@ -9,11 +9,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from motcua.accounts.models import User
+from motcua.accounts import citizens
+from motcua.accounts.models import Profile, User, VerificationCode
+from motcua.accounts.senders import LocmemSmsSender
 from motcua.core.errors import Conflict, ValidationFailed
-from motcua.portal import services
-from motcua.portal.models import Profile, VerificationCode
-from motcua.portal.senders import LocmemSmsSender
 
 pytestmark = pytest.mark.django_db
 
@@ -96,34 +95,34 @@ def test_an_abandoned_registration_frees_its_address(client, django_capture_on_c
 
 def test_code_attempts_are_limited_and_codes_expire(world):
     user = world.citizen
-    services.verification_send(user=user, channel="email")
-    for _ in range(services.CODE_MAX_ATTEMPTS):
+    citizens.verification_send(user=user, channel="email")
+    for _ in range(citizens.CODE_MAX_ATTEMPTS):
         with pytest.raises(ValidationFailed):
-            services.verification_confirm(user=user, code="not-it")
+            citizens.verification_confirm(user=user, code="not-it")
     with pytest.raises(ValidationFailed) as err:
-        services.verification_confirm(user=user, code="whatever")
+        citizens.verification_confirm(user=user, code="whatever")
     assert "quá nhiều lần" in str(err.value.message)
     VerificationCode.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     with pytest.raises(ValidationFailed) as err:
-        services.verification_confirm(user=user, code="123456")
+        citizens.verification_confirm(user=user, code="123456")
     assert "hết hạn" in str(err.value.message)
 
 
 def test_a_new_code_waits_a_minute_and_replaces_the_old(world, django_capture_on_commit_callbacks):
     user = world.citizen
     with django_capture_on_commit_callbacks(execute=True):
-        services.verification_send(user=user, channel="email")
+        citizens.verification_send(user=user, channel="email")
     first = code_in(mail.outbox[-1].body)
     with pytest.raises(Conflict):
-        services.verification_send(user=user, channel="email")
+        citizens.verification_send(user=user, channel="email")
     VerificationCode.objects.update(created_at=timezone.now() - dt.timedelta(minutes=2))
     with django_capture_on_commit_callbacks(execute=True):
-        services.verification_send(user=user, channel="email")
+        citizens.verification_send(user=user, channel="email")
     second = code_in(mail.outbox[-1].body)
     if first != second:
         with pytest.raises(ValidationFailed):
-            services.verification_confirm(user=user, code=first)
-    services.verification_confirm(user=user, code=second)
+            citizens.verification_confirm(user=user, code=first)
+    citizens.verification_confirm(user=user, code=second)
 
 
 def test_profile_prefills_and_a_new_email_is_unverified(citizen_client, world):

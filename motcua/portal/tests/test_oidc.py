@@ -9,9 +9,8 @@ import pytest
 import requests
 from django.test import Client
 
-from motcua.accounts.models import User
+from motcua.accounts.models import Profile, User
 from motcua.accounts.tests.factories import OfficialFactory, UserFactory
-from motcua.portal.models import Profile
 from tests.oidc_provider import OidcProvider
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
+from motcua.dossiers import drafts
+from motcua.dossiers.draft_models import Draft
 from motcua.feedback.tests.factories import dossier_delivered, dossier_online
-from motcua.portal import services
-from motcua.portal.models import Draft
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_key_pages_stay_under_500_kb(client, world):
     # given: a submitted and a delivered dossier, an open draft
     submitted = dossier_online(world)
     delivered = dossier_delivered(world)
-    draft = services.draft_start(user=world.citizen, procedure_code=world.version.procedure.code)
+    draft = drafts.draft_start(user=world.citizen, procedure_code=world.version.procedure.code)
     assert Draft.objects.filter(pk=draft.pk).exists()
     code = world.version.procedure.code
     public = [

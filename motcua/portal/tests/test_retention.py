@@ -1,6 +1,6 @@
 """What the portal removes once it is of no use: abandoned drafts and their staged files, files
 left behind by deleted or submitted drafts, expired verification codes, registrations never
-verified (`services.drafts_purge` and siblings, `manage.py purge_drafts`)."""
+verified (`dossiers.retention.drafts_purge`, `accounts.retention`, `manage.py purge_drafts`)."""
 
 from __future__ import annotations
 
@@ -20,13 +20,17 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from motcua.accounts.models import User
+from motcua.accounts import citizens
+from motcua.accounts import retention as account_retention
+from motcua.accounts.models import Profile, User, VerificationCode
 from motcua.core.audit_models import AuditRecord
+from motcua.dossiers import drafts
+from motcua.dossiers import retention as dossier_retention
+from motcua.dossiers.draft_models import Draft, DraftFile, DraftStatus
 from motcua.dossiers.models import Applicant, Dossier
 from motcua.dossiers.tests.conftest import vn
 from motcua.feedback.tests.factories import PDF, PNG
-from motcua.portal import selectors, services
-from motcua.portal.models import Draft, DraftFile, DraftStatus, Profile, VerificationCode
+from motcua.portal import selectors
 from motcua.procedures.models import RequiredPaper
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +75,7 @@ def make_draft(world, *, updated_at: dt.datetime, files: int = 1) -> Draft:
     for paper, (name, content) in zip(
         papers(world), [("don.pdf", PDF), ("cccd.png", PNG)][:files], strict=False
     ):
-        services.draft_attach(
+        drafts.draft_attach(
             draft=draft,
             user=world.citizen,
             paper_id=paper.pk,
@@ -111,7 +115,7 @@ def test_old_open_drafts_and_their_files_go_after_commit_recent_ones_stay(
     assert len(old_files) == 2 and all(on_disk(n).exists() for n in old_files + recent_files)
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.drafts_purge(older_than=DAYS_30, now=NOW)
+        result = dossier_retention.drafts_purge(older_than=DAYS_30, now=NOW)
         # the rows are gone at once, the files only once the transaction commits
         assert not Draft.objects.filter(pk=old.pk).exists()
         assert not DraftFile.objects.filter(draft_id=old.pk).exists()
@@ -133,7 +137,7 @@ def test_the_retention_comes_from_the_setting(world, settings, django_capture_on
     settings.MOTCUA_DRAFT_RETENTION_DAYS = 10
     draft = make_draft(world, updated_at=LATELY, files=0)  # 14 days before NOW
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.drafts_purge(now=NOW)
+        result = dossier_retention.drafts_purge(now=NOW)
     assert result.drafts == 1 and not Draft.objects.filter(pk=draft.pk).exists()
 
 
@@ -149,7 +153,7 @@ def test_a_rolled_back_purge_keeps_the_drafts_and_their_files(
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        services.drafts_purge(older_than=DAYS_30, now=NOW)
+        dossier_retention.drafts_purge(older_than=DAYS_30, now=NOW)
         raise RuntimeError("stop")
     # then: nothing was deleted, and nothing is left to delete later
     assert callbacks == []
@@ -160,7 +164,7 @@ def test_a_rolled_back_purge_keeps_the_drafts_and_their_files(
 def test_work_goes_in_batches_each_with_one_audit_record(world, django_capture_on_commit_callbacks):
     drafts = [make_draft(world, updated_at=LONG_AGO + dt.timedelta(hours=i)) for i in range(5)]
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.drafts_purge(older_than=DAYS_30, now=NOW, batch_size=2)
+        result = dossier_retention.drafts_purge(older_than=DAYS_30, now=NOW, batch_size=2)
     assert result.batches == 3 and result.drafts == 5 and result.files == 5
     assert not Draft.objects.exists()
     assert [r.changes["drafts"] for r in purge_audits()] == [2, 2, 1]
@@ -189,10 +193,10 @@ def test_a_file_that_cannot_be_deleted_is_logged_and_the_others_still_go(
     (other_file,) = staged_names(other)
     # when
     with (
-        caplog.at_level(logging.WARNING, logger="motcua.portal.services"),
+        caplog.at_level(logging.WARNING, logger="motcua.dossiers.retention"),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        result = services.drafts_purge(older_than=DAYS_30, now=NOW)
+        result = dossier_retention.drafts_purge(older_than=DAYS_30, now=NOW)
     # then
     assert result.drafts == 2 and result.storage_errors == 1
     assert f"could not delete staged file {stuck}" in caplog.text
@@ -205,14 +209,14 @@ def test_the_day_shown_to_the_citizen_is_the_last_day_the_draft_is_kept(
 ):
     # given: a draft last saved on 1 March in the afternoon, kept 30 days
     draft = make_draft(world, updated_at=vn(2027, 3, 1, 15, 0), files=0)
-    kept_until = selectors.draft_kept_until(draft, retention=DAYS_30)
+    kept_until = dossier_retention.draft_kept_until(draft, retention=DAYS_30)
     assert kept_until == dt.date(2027, 3, 31)
     # when: the purge runs late on that day, then just after midnight
     with django_capture_on_commit_callbacks(execute=True):
-        late = services.drafts_purge(older_than=DAYS_30, now=vn(2027, 3, 31, 23, 59))
+        late = dossier_retention.drafts_purge(older_than=DAYS_30, now=vn(2027, 3, 31, 23, 59))
     assert late.drafts == 0 and Draft.objects.filter(pk=draft.pk).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        after = services.drafts_purge(older_than=DAYS_30, now=vn(2027, 4, 1, 0, 1))
+        after = dossier_retention.drafts_purge(older_than=DAYS_30, now=vn(2027, 4, 1, 0, 1))
     assert after.drafts == 1 and not Draft.objects.filter(pk=draft.pk).exists()
 
 
@@ -232,7 +236,7 @@ def test_my_dossiers_says_when_each_draft_will_be_deleted(citizen_client, world,
 def submitted_draft(world, django_capture_on_commit_callbacks) -> tuple[Draft, Dossier]:
     draft = make_draft(world, updated_at=LONG_AGO, files=2)
     with django_capture_on_commit_callbacks(execute=True):
-        dossier = services.draft_submit(
+        dossier = drafts.draft_submit(
             draft_id=draft.pk, user=world.citizen, token=draft.submit_token
         )
     Draft.objects.filter(pk=draft.pk).update(updated_at=LONG_AGO, submitted_at=LONG_AGO)
@@ -250,12 +254,12 @@ def test_submitted_drafts_stay_and_their_files_are_already_gone(
     assert not list(on_disk(f"portal/drafts/{draft.pk}").glob("*"))
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.drafts_purge(older_than=DAYS_30, now=NOW)
+        result = dossier_retention.drafts_purge(older_than=DAYS_30, now=NOW)
     # then: the draft still links the dossier, so a retried submit finds the same dossier
     assert result.drafts == 0
     draft.refresh_from_db()
     assert draft.status == DraftStatus.SUBMITTED and draft.dossier == dossier
-    again = services.draft_submit(draft_id=draft.pk, user=world.citizen, token=draft.submit_token)
+    again = drafts.draft_submit(draft_id=draft.pk, user=world.citizen, token=draft.submit_token)
     assert again.pk == dossier.pk
     components = list(dossier.components.all())
     assert len(components) == 2 and all(on_disk(c.file.name).exists() for c in components)
@@ -278,11 +282,11 @@ def test_files_left_behind_by_submitted_or_deleted_drafts_are_swept(
     in_open = leave_behind(str(open_draft.pk), "9-old.pdf", PDF, modified=days_ago(45))
     not_ours = leave_behind("notes", "readme.txt", b"x", modified=days_ago(45))
     # when: a dry run, then the purge
-    dry = services.drafts_purge(older_than=DAYS_30, dry_run=True)
+    dry = dossier_retention.drafts_purge(older_than=DAYS_30, dry_run=True)
     assert (dry.orphan_files, dry.orphan_bytes) == (2, len(PDF) + len(PNG))
     assert on_disk(of_submitted).exists() and on_disk(of_deleted).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.drafts_purge(older_than=DAYS_30)
+        result = dossier_retention.drafts_purge(older_than=DAYS_30)
     # then
     assert (result.orphan_files, result.orphan_bytes) == (2, len(PDF) + len(PNG))
     assert result.freed_bytes == len(PDF) + len(PNG) and result.drafts == 0
@@ -302,14 +306,14 @@ def test_a_dry_run_changes_nothing_and_counts_what_the_purge_removes(
     orphan = leave_behind(str(uuid.uuid4()), "1-x.pdf", PDF, modified=days_ago(2))
     # when
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        dry = services.drafts_purge(older_than=DAYS_30, dry_run=True)
+        dry = dossier_retention.drafts_purge(older_than=DAYS_30, dry_run=True)
     # then
     assert callbacks == [] and dry.dry_run
     assert Draft.objects.count() == 2 and all(on_disk(n).exists() for n in names)
     assert on_disk(orphan).exists() and purge_audits() == []
     # and the real run removes what the dry run counted
     with django_capture_on_commit_callbacks(execute=True):
-        real = services.drafts_purge(older_than=DAYS_30)
+        real = dossier_retention.drafts_purge(older_than=DAYS_30)
     counted = ("drafts", "files", "bytes", "orphan_files", "orphan_bytes")
     assert [getattr(dry, k) for k in counted] == [getattr(real, k) for k in counted]
     assert (real.drafts, real.files, real.orphan_files) == (1, 2, 1)
@@ -326,7 +330,7 @@ def code(user: User, *, expires_at: dt.datetime) -> VerificationCode:
         code_hash="0" * 64,
         expires_at=expires_at,
     )
-    VerificationCode.objects.filter(pk=row.pk).update(created_at=expires_at - services.CODE_TTL)
+    VerificationCode.objects.filter(pk=row.pk).update(created_at=expires_at - citizens.CODE_TTL)
     return row
 
 
@@ -334,9 +338,11 @@ def test_verification_codes_expired_before_the_retention_are_deleted(world):
     old = code(world.citizen, expires_at=LONG_AGO)
     used_lately = code(world.citizen, expires_at=LATELY)
     valid = code(world.citizen, expires_at=NOW + dt.timedelta(minutes=10))
-    assert services.verification_codes_purge(older_than=DAYS_30, now=NOW, dry_run=True) == 1
+    assert (
+        account_retention.verification_codes_purge(older_than=DAYS_30, now=NOW, dry_run=True) == 1
+    )
     assert VerificationCode.objects.count() == 3
-    assert services.verification_codes_purge(older_than=DAYS_30, now=NOW) == 1
+    assert account_retention.verification_codes_purge(older_than=DAYS_30, now=NOW) == 1
     assert set(VerificationCode.objects.values_list("pk", flat=True)) == {used_lately.pk, valid.pk}
     assert not VerificationCode.objects.filter(pk=old.pk).exists()
     (record,) = AuditRecord.objects.filter(action="portal_verification_codes_purge")
@@ -344,8 +350,8 @@ def test_verification_codes_expired_before_the_retention_are_deleted(world):
 
 
 def register(email: str, *, joined: dt.datetime) -> User:
-    user = services.citizen_register(
-        data=services.Registration(
+    user = citizens.citizen_register(
+        data=citizens.Registration(
             kind="citizen",
             full_name="Trần Văn Bình",
             id_number="096099001234",
@@ -356,7 +362,7 @@ def register(email: str, *, joined: dt.datetime) -> User:
     )
     User.objects.filter(pk=user.pk).update(date_joined=joined)
     VerificationCode.objects.filter(user=user).update(
-        created_at=joined, expires_at=joined + services.CODE_TTL
+        created_at=joined, expires_at=joined + citizens.CODE_TTL
     )
     return user
 
@@ -380,9 +386,19 @@ def test_registrations_never_verified_are_deleted_after_the_retention(world):
     User.objects.filter(pk=made_elsewhere.pk).update(date_joined=LONG_AGO)
     kept = {recent.pk, verified.pk, asked_again.pk, applicant_of.pk, made_elsewhere.pk}
     # when
-    assert services.abandoned_registrations_purge(older_than=DAYS_30, now=NOW, dry_run=True) == 1
+    assert (
+        account_retention.abandoned_registrations_purge(
+            older_than=DAYS_30, now=NOW, dry_run=True, in_use=dossier_retention.accounts_in_use()
+        )
+        == 1
+    )
     assert User.objects.filter(pk=abandoned.pk).exists()
-    assert services.abandoned_registrations_purge(older_than=DAYS_30, now=NOW) == 1
+    assert (
+        account_retention.abandoned_registrations_purge(
+            older_than=DAYS_30, now=NOW, in_use=dossier_retention.accounts_in_use()
+        )
+        == 1
+    )
     # then
     assert not User.objects.filter(pk=abandoned.pk).exists()
     assert not Profile.objects.filter(user_id=abandoned.pk).exists()
@@ -445,10 +461,10 @@ def test_a_draft_being_edited_is_skipped(world):
     def edit() -> None:
         try:
             with transaction.atomic():
-                services.draft_get(draft_id=edited.pk, user=world.citizen, for_update=True)
+                drafts.draft_get(draft_id=edited.pk, user=world.citizen, for_update=True)
                 locked.set()
                 release.wait(10)
-                services.draft_set_applicant(draft=edited, user=world.citizen, data=APPLICANT)
+                drafts.draft_set_applicant(draft=edited, user=world.citizen, data=APPLICANT)
         finally:
             connection.close()
 
@@ -457,7 +473,7 @@ def test_a_draft_being_edited_is_skipped(world):
     assert locked.wait(10)
     # when
     try:
-        result = services.drafts_purge(older_than=DAYS_30)
+        result = dossier_retention.drafts_purge(older_than=DAYS_30)
     finally:
         release.set()
         thread.join()

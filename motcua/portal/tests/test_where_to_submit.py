@@ -7,11 +7,12 @@ import datetime as dt
 
 import pytest
 
+from motcua.accounts import citizens
 from motcua.accounts.tests.factories import OrgFactory
 from motcua.calendar.models import WorkingHours
+from motcua.dossiers.draft_models import Draft
 from motcua.organisations.enums import OrganisationKind
-from motcua.portal import selectors, services
-from motcua.portal.models import Draft
+from motcua.portal import selectors
 from motcua.procedures.demo import demo_specs
 from motcua.procedures.models import ProcedureCase
 
@@ -87,7 +88,7 @@ def test_no_suggestion_without_a_matching_commune(world, desks):
 
 def test_the_wizard_preselects_the_desk_and_asks_no_case(citizen_client, world, desks):
     # given a one-case procedure and a citizen whose address names a commune
-    profile = services.profile_for(world.citizen)
+    profile = citizens.profile_for(world.citizen)
     profile.address = "Ấp 3, xã Tân Hưng Đông, tỉnh Cà Mau"
     profile.save()
     assert world.version.cases.count() == 1

@@ -8,12 +8,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from motcua.accounts.models import Profile
 from motcua.core.errors import Conflict
+from motcua.dossiers import drafts
+from motcua.dossiers.draft_models import Draft, DraftFile, DraftStatus
 from motcua.dossiers.enums import DossierStatus
 from motcua.dossiers.models import Dossier
 from motcua.feedback.tests.factories import PDF, PNG
-from motcua.portal import services
-from motcua.portal.models import Draft, DraftFile, DraftStatus, Profile
 from motcua.procedures.models import ProcedureCase, RequiredPaper
 
 pytestmark = pytest.mark.django_db
@@ -200,7 +201,7 @@ def test_drafts_are_resumed_from_my_dossiers_and_can_be_deleted(citizen_client, 
 
 
 def test_somebody_elses_draft_is_not_found(client, world):
-    draft = services.draft_start(user=world.citizen, procedure_code=world.version.procedure.code)
+    draft = drafts.draft_start(user=world.citizen, procedure_code=world.version.procedure.code)
     from motcua.accounts.tests.factories import UserFactory
 
     client.force_login(UserFactory())
@@ -225,14 +226,14 @@ def test_case_choice_when_the_procedure_has_several(citizen_client, world):
     )
     draft.refresh_from_db()
     assert draft.case_code == "TH2"
-    assert [p.name for p in services.draft_papers(draft)] == ["Giấy phép cũ"]
+    assert [p.name for p in drafts.draft_papers(draft)] == ["Giấy phép cũ"]
 
 
 def test_staged_draft_submit_is_atomic_against_the_service(world):
-    draft = services.draft_start(user=world.citizen, procedure_code=world.version.procedure.code)
-    services.draft_set_applicant(draft=draft, user=world.citizen, data=APPLICANT)
+    draft = drafts.draft_start(user=world.citizen, procedure_code=world.version.procedure.code)
+    drafts.draft_set_applicant(draft=draft, user=world.citizen, data=APPLICANT)
     for paper, name, content in zip(papers(world), ("a.pdf", "b.png"), (PDF, PNG), strict=True):
-        services.draft_attach(
+        drafts.draft_attach(
             draft=draft,
             user=world.citizen,
             paper_id=paper.pk,
@@ -240,9 +241,9 @@ def test_staged_draft_submit_is_atomic_against_the_service(world):
         )
     draft.refresh_from_db()
     with pytest.raises(Conflict):
-        services.draft_submit(draft_id=draft.pk, user=world.citizen, token="nope")
-    d1 = services.draft_submit(draft_id=draft.pk, user=world.citizen, token=draft.submit_token)
-    d2 = services.draft_submit(draft_id=draft.pk, user=world.citizen, token=draft.submit_token)
+        drafts.draft_submit(draft_id=draft.pk, user=world.citizen, token="nope")
+    d1 = drafts.draft_submit(draft_id=draft.pk, user=world.citizen, token=draft.submit_token)
+    d2 = drafts.draft_submit(draft_id=draft.pk, user=world.citizen, token=draft.submit_token)
     assert d1.pk == d2.pk and Dossier.objects.count() == 1
 
 
@@ -250,10 +251,10 @@ def test_staged_draft_submit_is_atomic_against_the_service(world):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_submits_create_one_dossier(world):
     # given: a complete draft
-    draft = services.draft_start(user=world.citizen, procedure_code=world.version.procedure.code)
-    services.draft_set_applicant(draft=draft, user=world.citizen, data=APPLICANT)
+    draft = drafts.draft_start(user=world.citizen, procedure_code=world.version.procedure.code)
+    drafts.draft_set_applicant(draft=draft, user=world.citizen, data=APPLICANT)
     for paper, name, content in zip(papers(world), ("a.pdf", "b.png"), (PDF, PNG), strict=True):
-        services.draft_attach(
+        drafts.draft_attach(
             draft=draft,
             user=world.citizen,
             paper_id=paper.pk,
@@ -268,7 +269,7 @@ def test_concurrent_submits_create_one_dossier(world):
         try:
             barrier.wait()
             codes.append(
-                services.draft_submit(
+                drafts.draft_submit(
                     draft_id=draft.pk, user=world.citizen, token=draft.submit_token
                 ).code
             )

@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from motcua.accounts.models import User
+from motcua.accounts import citizens
+from motcua.accounts.enums import ContactChannel
+from motcua.accounts.models import User, VerificationCode
 from motcua.core.errors import DomainError
 from motcua.core.ratelimit import (
     RateLimitResult,
@@ -25,9 +27,8 @@ from motcua.core.ratelimit import (
     rate_limit_undo,
     rate_limited_response,
 )
-from motcua.portal import oidc, services
+from motcua.portal import oidc
 from motcua.portal.forms import ProfileForm, RegisterForm, VerifyForm, add_domain_errors
-from motcua.portal.models import ContactChannel, VerificationCode
 from motcua.portal.views._common import PUBLIC_KINDS, citizen_required, no_store, safe_next
 
 SESSION_PENDING = "portal_pending_user"
@@ -49,7 +50,7 @@ def _code_send_check(
     if channel == ContactChannel.EMAIL:
         recipient = email.strip().casefold()
     else:
-        recipient = services.normalise_phone(phone)
+        recipient = citizens.normalise_phone(phone)
     return rate_limit_check(
         ("code_send.ip", client_ip(request)),
         ("code_send.user", str(user.pk) if user is not None else ""),
@@ -78,8 +79,8 @@ def register(request: HttpRequest) -> HttpResponse:
             if not sending.allowed:  # checked first: a refused registration creates nothing
                 return rate_limited_response(request, sending)
             try:
-                user = services.citizen_register(
-                    data=services.Registration(
+                user = citizens.citizen_register(
+                    data=citizens.Registration(
                         kind=data["kind"],
                         full_name=data["full_name"],
                         id_number=data["id_number"],
@@ -125,7 +126,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.verification_confirm(user=user, code=form.cleaned_data["code"])
+                citizens.verification_confirm(user=user, code=form.cleaned_data["code"])
             except DomainError as exc:
                 add_domain_errors(form, exc)
             else:
@@ -160,7 +161,7 @@ def verify_resend(request: HttpRequest) -> HttpResponse:
     if not sending.allowed:
         return rate_limited_response(request, sending)
     try:
-        services.verification_send(user=user, channel=channel)
+        citizens.verification_send(user=user, channel=channel)
     except DomainError as exc:
         rate_limit_undo(sending)  # no code went out
         messages.error(request, str(exc.message))
@@ -175,7 +176,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not isinstance(user, User):  # pragma: no cover - citizen_required let only users in
         raise Http404("no account")
-    prof = services.profile_for(user)
+    prof = citizens.profile_for(user)
     initial: dict[str, Any] = {
         "full_name": user.full_name,
         "id_number": user.id_number,
@@ -189,7 +190,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.profile_update(
+                citizens.profile_update(
                     user=user,
                     full_name=data["full_name"],
                     id_number=data["id_number"] or "",
@@ -227,7 +228,7 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
         raise Http404("OpenID Connect login is off")
     try:
         issuer, claims = oidc.complete_login(request)
-        user = services.oidc_user_for_claims(issuer=issuer, claims=claims)
+        user = citizens.oidc_user_for_claims(issuer=issuer, claims=claims)
     except DomainError as exc:
         return render(request, "error.html", {"error": exc}, status=exc.http_status)
     login(request, user, backend=BACKEND)

@@ -18,13 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from motcua.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from motcua.core.qr import qr_svg
+from motcua.dossiers import drafts
+from motcua.dossiers.draft_models import Draft
 from motcua.dossiers.enums import DossierStatus
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.printing.forms import public_tracking_url
 from motcua.dossiers.uploads import ALLOWED_LABEL
-from motcua.portal import selectors, services
+from motcua.portal import selectors
 from motcua.portal.forms import ApplicantForm, CaseForm, UploadForm, add_domain_errors
-from motcua.portal.models import Draft
 from motcua.portal.views._common import citizen_required, no_store
 from motcua.procedures.selectors import procedure_get_by_code
 
@@ -36,7 +37,7 @@ def _step_url(draft: Draft, step: str) -> str:
 
 
 def _next_step(draft: Draft) -> str:
-    problems = services.draft_problems(draft)
+    problems = drafts.draft_problems(draft)
     for step in STEPS[:-1]:
         if step in problems:
             return step
@@ -44,8 +45,8 @@ def _next_step(draft: Draft) -> str:
 
 
 def _context(draft: Draft, step: str, **extra: Any) -> dict[str, Any]:
-    version = services.draft_version(draft)
-    problems = services.draft_problems(draft)
+    version = drafts.draft_version(draft)
+    problems = drafts.draft_problems(draft)
     return {
         "draft": draft,
         "version": version,
@@ -58,7 +59,7 @@ def _context(draft: Draft, step: str, **extra: Any) -> dict[str, Any]:
 
 
 def _load(request: HttpRequest, draft_id: Any) -> Draft:
-    draft = services.draft_get(draft_id=draft_id, user=request.user)
+    draft = drafts.draft_get(draft_id=draft_id, user=request.user)
     if draft.status != "open":
         if draft.dossier_id is not None:
             raise _Submitted(draft)
@@ -110,7 +111,7 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
         "allowed_types": ALLOWED_LABEL,
     }
     try:
-        services.online_version(code)
+        drafts.online_version(code)
     except ValidationFailed as exc:
         context["not_online"] = exc.message
     return render(request, "portal/submit_start.html", context)
@@ -118,9 +119,9 @@ def submit_start(request: HttpRequest, code: str) -> HttpResponse:
 
 @citizen_required
 def _start(request: HttpRequest, code: str) -> HttpResponse:
-    draft = services.draft_start(user=request.user, procedure_code=code)
+    draft = drafts.draft_start(user=request.user, procedure_code=code)
     # The applicant step is always shown once, to confirm what the profile filled in.
-    first = "case" if "case" in services.draft_problems(draft) else "applicant"
+    first = "case" if "case" in drafts.draft_problems(draft) else "applicant"
     return redirect(_step_url(draft, first))
 
 
@@ -134,8 +135,8 @@ def draft_resume(request: HttpRequest, draft: Draft) -> HttpResponse:
 @citizen_required
 @require_POST
 def draft_delete(request: HttpRequest, draft_id: Any) -> HttpResponse:
-    draft = services.draft_get(draft_id=draft_id, user=request.user)
-    services.draft_discard(draft=draft, user=request.user)
+    draft = drafts.draft_get(draft_id=draft_id, user=request.user)
+    drafts.draft_discard(draft=draft, user=request.user)
     messages.success(request, _("The draft has been deleted."))
     return redirect("portal:my_dossiers")
 
@@ -147,8 +148,8 @@ def draft_delete(request: HttpRequest, draft_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_open_draft
 def draft_case(request: HttpRequest, draft: Draft) -> HttpResponse:
-    version = services.draft_version(draft)
-    all_cases = services.draft_cases(version)
+    version = drafts.draft_version(draft)
+    all_cases = drafts.draft_cases(version)
     # A procedure with one case asks nothing about it (its case is chosen for the applicant).
     cases = [(c.code, c.name or c.code) for c in all_cases] if len(all_cases) > 1 else []
     applicant = draft.applicant if isinstance(draft.applicant, dict) else {}
@@ -164,7 +165,7 @@ def draft_case(request: HttpRequest, draft: Draft) -> HttpResponse:
             if not cases and len(all_cases) == 1:
                 case_code = all_cases[0].code
             try:
-                draft = services.draft_set_case(
+                draft = drafts.draft_set_case(
                     draft=draft,
                     user=request.user,
                     case_code=case_code,
@@ -194,7 +195,7 @@ def draft_applicant(request: HttpRequest, draft: Draft) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                draft = services.draft_set_applicant(
+                draft = drafts.draft_set_applicant(
                     draft=draft, user=request.user, data=form.cleaned_data
                 )
             except DomainError as exc:
@@ -218,7 +219,7 @@ def draft_applicant(request: HttpRequest, draft: Draft) -> HttpResponse:
 def _paper_rows(draft: Draft, failed: UploadForm | None = None) -> list[dict[str, Any]]:
     staged = {f.paper_id: f for f in draft.files.all()}
     rows = []
-    for paper in services.draft_papers(draft):
+    for paper in drafts.draft_papers(draft):
         form = failed if failed is not None and failed.data.get("paper") == str(paper.pk) else None
         rows.append(
             {
@@ -243,7 +244,7 @@ def draft_papers(request: HttpRequest, draft: Draft) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES, auto_id=f"id_p{paper_id}_%s")
         if form.is_valid():
             try:
-                services.draft_attach(
+                drafts.draft_attach(
                     draft=draft,
                     user=request.user,
                     paper_id=form.cleaned_data["paper"],
@@ -260,7 +261,7 @@ def draft_papers(request: HttpRequest, draft: Draft) -> HttpResponse:
         if not summary:
             summary = [("", _("The upload did not work. Try again."))]
     elif request.GET.get("continue") == "1":
-        problems = services.draft_problems(draft)
+        problems = drafts.draft_problems(draft)
         if "papers" in problems:
             summary = [("papers", problems["papers"])]
         else:
@@ -282,7 +283,7 @@ def draft_papers(request: HttpRequest, draft: Draft) -> HttpResponse:
 @require_POST
 @_open_draft
 def draft_paper_remove(request: HttpRequest, draft: Draft, file_id: int) -> HttpResponse:
-    services.draft_detach(draft=draft, user=request.user, file_id=file_id)
+    drafts.draft_detach(draft=draft, user=request.user, file_id=file_id)
     messages.success(request, _("The file has been removed."))
     return redirect(_step_url(draft, "papers"))
 
@@ -298,13 +299,13 @@ def draft_check(request: HttpRequest, draft: Draft) -> HttpResponse:
 
 
 def _check_context(draft: Draft, **extra: Any) -> dict[str, Any]:
-    version = services.draft_version(draft)
-    limit = version.time_limit_for(2, services.draft_case(draft))
-    fee = version.fee_for(2, services.draft_case(draft))
+    version = drafts.draft_version(draft)
+    limit = version.time_limit_for(2, drafts.draft_case(draft))
+    fee = version.fee_for(2, drafts.draft_case(draft))
     return _context(
         draft,
         "check",
-        case=services.draft_case(draft),
+        case=drafts.draft_case(draft),
         rows=_paper_rows(draft),
         time_limit=limit,
         fee=fee,
@@ -317,12 +318,12 @@ def _check_context(draft: Draft, **extra: Any) -> dict[str, Any]:
 def draft_submit(request: HttpRequest, draft_id: Any) -> HttpResponse:
     token = request.POST.get("token", "")
     try:
-        dossier = services.draft_submit(draft_id=draft_id, user=request.user, token=token)
+        dossier = drafts.draft_submit(draft_id=draft_id, user=request.user, token=token)
     except Conflict as exc:
         messages.error(request, str(exc.message))
         return redirect("portal:draft_resume", draft_id=draft_id)
     except ValidationFailed as exc:
-        draft = services.draft_get(draft_id=draft_id, user=request.user)
+        draft = drafts.draft_get(draft_id=draft_id, user=request.user)
         errors = [(step, msg) for step, msg in exc.fields.items()] or [("", str(exc.message))]
         context = _check_context(draft, summary=errors)
         return no_store(render(request, "portal/wizard_check.html", context, status=422))

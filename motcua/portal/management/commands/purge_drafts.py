@@ -3,7 +3,8 @@
 Meant to run daily from cron. Removes open submission drafts not updated for N days (default
 `MOTCUA_DRAFT_RETENTION_DAYS`, 30) with their staged files, staged files left behind by deleted
 or submitted drafts, verification codes expired N days ago and registrations never verified
-within N days. Submitted drafts stay (they link their dossier). See `motcua.portal.services`.
+within N days. Submitted drafts stay (they link their dossier). The work is done by
+`motcua.dossiers.retention` (drafts) and `motcua.accounts.retention` (codes, registrations).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from motcua.accounts import retention as account_retention
 from motcua.core.audit import audit_context
 from motcua.core.audit_models import Interface
-from motcua.portal import selectors, services
+from motcua.core.retention import retention_period
+from motcua.dossiers import retention as dossier_retention
 
 
 def _size(n: int) -> str:
@@ -63,15 +66,17 @@ class Command(BaseCommand):
         older_than = (
             dt.timedelta(days=options["days"])
             if options["days"] is not None
-            else selectors.draft_retention()
+            else retention_period()
         )
         dry_run = options["dry_run"]
         now = timezone.now()
         kwargs: dict[str, Any] = {"older_than": older_than, "now": now, "dry_run": dry_run}
         with audit_context(interface=Interface.CLI):
-            drafts = services.drafts_purge(**kwargs)
-            codes = services.verification_codes_purge(**kwargs)
-            accounts = services.abandoned_registrations_purge(**kwargs)
+            drafts = dossier_retention.drafts_purge(**kwargs)
+            codes = account_retention.verification_codes_purge(**kwargs)
+            accounts = account_retention.abandoned_registrations_purge(
+                **kwargs, in_use=dossier_retention.accounts_in_use()
+            )
         verb = "would remove" if dry_run else "removed"
         since = timezone.localtime(drafts.cutoff).strftime("%Y-%m-%d")
         if dry_run:

@@ -1,7 +1,9 @@
-"""The portal's own state: citizen profiles, verification codes and submission drafts.
+"""Online submission drafts: what the portal's wizard collected so far, before a dossier exists.
 
-Interface state only (STYLE): a dossier exists only once `dossiers.services.dossier_create`
-has made it; a draft is what the wizard collected so far, with staged files under MEDIA.
+A dossier exists only once `dossiers.services.dossier_create` has made it; `dossiers.drafts`
+hands a draft to it once (`draft_submit`). Staged files live under MEDIA in `portal/drafts/`.
+The tables were the portal's until issue 11 moved the draft code here: they keep their names
+(`portal_draft`, `portal_draftfile`), as do the staged files' folders.
 """
 
 from __future__ import annotations
@@ -13,68 +15,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-
-
-class ContactChannel(models.TextChoices):
-    EMAIL = "email", _("E-mail")
-    SMS = "sms", _("SMS")
-
-
-class Profile(models.Model):
-    """What a citizen or business account keeps beside the User row: the postal address that
-    prefills submissions, which contact was verified, and the link to an external identity."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_profile"
-    )
-    address = models.CharField(_("address"), max_length=255, blank=True)
-    email_verified_at = models.DateTimeField(null=True, blank=True)
-    phone_verified_at = models.DateTimeField(null=True, blank=True)
-    # Null while the ID number is only what the person typed in (registration, profile).
-    id_number_verified_at = models.DateTimeField(null=True, blank=True)
-    oidc_issuer = models.CharField(max_length=255, blank=True)
-    oidc_subject = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("citizen profile")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["oidc_issuer", "oidc_subject"],
-                condition=~Q(oidc_subject=""),
-                name="portal_profile_oidc_identity_unique",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return str(self.user)
-
-
-class VerificationCode(models.Model):
-    """A 6-digit code sent to an e-mail address or phone; only its hash is stored."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verification_codes"
-    )
-    channel = models.CharField(max_length=8, choices=ContactChannel.choices)
-    recipient = models.CharField(max_length=255)
-    code_hash = models.CharField(max_length=64)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(channel__in=ContactChannel.values), name="portal_code_channel_valid"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.channel} → {self.recipient}"
 
 
 class DraftStatus(models.TextChoices):
@@ -118,6 +58,7 @@ class Draft(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "portal_draft"
         ordering = ["-updated_at"]
         verbose_name = _("draft")
         constraints = [
@@ -156,6 +97,7 @@ class DraftFile(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "portal_draftfile"
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(

@@ -3,7 +3,7 @@ console backend in development), SMS through a pluggable sender.
 
 `MOTCUA_SMS_SENDER` names a class with `send(self, to: str, text: str) -> None`; the default
 writes the message to the log (a "console SMS" for development). A real gateway (an SMS
-brand-name provider, Zalo ZNS) plugs in there without touching the portal.
+brand-name provider, Zalo ZNS) plugs in there without touching the account code.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
-DEFAULT_SMS_SENDER = "motcua.portal.senders.ConsoleSmsSender"
+DEFAULT_SMS_SENDER = "motcua.accounts.senders.ConsoleSmsSender"
 
 
 class SmsSender(Protocol):
