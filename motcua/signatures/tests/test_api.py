@@ -101,7 +101,9 @@ def test_create_api_refuses_an_encrypted_pdf_with_422(client: Client, world):
     response = client.post(
         "/api/v1/signatures/documents",
         {
-            "data": json.dumps({"dossier": w.dossier.code, "kind": "result"}),
+            "data": json.dumps(
+                {"dossier": w.dossier.code, "kind": "result", "number_notation": "5/GP"}
+            ),
             "file": SimpleUploadedFile("kq.pdf", _encrypted_pdf(), content_type="application/pdf"),
         },
         headers=bearer(w.specialist),
@@ -118,7 +120,9 @@ def test_create_api_says_what_was_removed_from_an_upload(client: Client, world):
     response = client.post(
         "/api/v1/signatures/documents",
         {
-            "data": json.dumps({"dossier": w.dossier.code, "kind": "result"}),
+            "data": json.dumps(
+                {"dossier": w.dossier.code, "kind": "result", "number_notation": "5/GP"}
+            ),
             "file": SimpleUploadedFile("kq.pdf", _active_pdf(), content_type="application/pdf"),
         },
         headers=bearer(w.specialist),

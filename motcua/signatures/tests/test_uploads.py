@@ -138,7 +138,11 @@ def test_unusable_files_are_refused_with_a_message(pdf, message):
 
 def _upload(w, pdf: bytes) -> SignedDocument:  # type: ignore[no-untyped-def]
     return services.signed_document_create(
-        actor=w.specialist, kind=DocumentKind.RESULT, dossier=w.dossier, pdf=pdf
+        actor=w.specialist,
+        kind=DocumentKind.RESULT,
+        dossier=w.dossier,
+        pdf=pdf,
+        number_notation="5/GP",  # the result's number is given when it is prepared
     )
 
 
