@@ -17,15 +17,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from motcua.core import spreadsheets
 from motcua.core.text import nfc
 from motcua.dossiers.printing.layout import A4_LANDSCAPE, FormSpec, date_text
 from motcua.dossiers.printing.pdf import base_context, render_pdf
 from motcua.reporting.params import ReportParams
 
 FONT = "Times New Roman"
-# Text cells a spreadsheet would read as a formula (=, +, -, @, and tab/CR that some readers
-# strip first) are written with a leading apostrophe's equivalent: a quote prefix.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -67,9 +65,7 @@ def percent(rate: float | Decimal | None) -> str:
 
 def _cell_value(value: Any) -> Any:
     if isinstance(value, str):
-        value = nfc(value)
-        if value.startswith(FORMULA_STARTS):
-            return "'" + value  # shown as text, never evaluated
+        return nfc(value)
     if isinstance(value, Decimal):
         return float(value)
     return value
@@ -90,7 +86,7 @@ def tables_xlsx(tables: Tables) -> bytes:
     widths = [0] * width
 
     def put(row: int, column: int, value: Any, *, bold: bool = False, border: bool = False) -> None:
-        cell = sheet.cell(row=row, column=column, value=_cell_value(value))
+        cell = spreadsheets.write(sheet, row, column, _cell_value(value))  # formula-safe
         cell.font = Font(name=FONT, bold=bold, size=12)
         cell.alignment = wrap
         if border:
