@@ -54,7 +54,10 @@ class ActionBody(BaseModel):
     """What every action takes: an explicit event time (provincial administrators only)."""
 
     model_config = ConfigDict(extra="forbid")
-    at: fields.PastTime | None = None
+    # A sane range only (no year 9999): whether an explicit time may be in the future is the
+    # policy's question (`policies.ensure_can_record_at`: never for a person, any time for a
+    # trusted simulation such as the history generator).
+    at: fields.FutureTime | None = None
 
 
 class NoteBody(ActionBody):

@@ -28,16 +28,20 @@ def _public_base_url(settings):  # type: ignore[no-untyped-def]
 def _received(w: Any, channel: int = 1) -> Dossier:
     d = intake(w, vn(2027, 3, 1, 9, 0), channel=channel)
     if channel == 2:
-        d = services.dossier_receive(dossier=d, actor=w.counter, at=vn(2027, 3, 1, 9, 30))
+        d = services.dossier_receive(
+            dossier=d, actor=w.counter, at=vn(2027, 3, 1, 9, 30), trusted=True
+        )
     return d
 
 
 def _result_ready(w: Any) -> Dossier:
     d = _received(w, channel=2)
-    d = services.dossier_forward(dossier=d, actor=w.specialist, at=vn(2027, 3, 2, 9, 0))
-    d = services.dossier_approve(dossier=d, actor=w.leader, at=vn(2027, 3, 2, 14, 0))
+    d = services.dossier_forward(
+        dossier=d, actor=w.specialist, at=vn(2027, 3, 2, 9, 0), trusted=True
+    )
+    d = services.dossier_approve(dossier=d, actor=w.leader, at=vn(2027, 3, 2, 14, 0), trusted=True)
     return services.dossier_complete(
-        dossier=d, actor=w.leader, result_number="12/GP", at=vn(2027, 3, 3, 8, 0)
+        dossier=d, actor=w.leader, result_number="12/GP", at=vn(2027, 3, 3, 8, 0), trusted=True
     )
 
 

@@ -20,9 +20,11 @@ pytestmark = pytest.mark.django_db
 def test_released_result_is_announced_once_with_links_to_it(
     world, settings, django_capture_on_commit_callbacks, mailoutbox
 ):
-    # given a result signed by the leader and the organisation
+    # given an approved dossier whose result is signed by the leader and the organisation,
+    # and issued (a result is released only with or after the dossier's completion)
     settings.MOTCUA_PUBLIC_BASE_URL = "https://dichvucong.camau.gov.vn"
     w = world
+    signatures_fixtures.approve(w)
     document = services.signed_document_create(
         actor=w.specialist,
         kind=DocumentKind.RESULT,
@@ -32,6 +34,7 @@ def test_released_result_is_announced_once_with_links_to_it(
     )
     document = services.document_sign_personal(document=document, actor=w.leader)
     document = services.document_sign_organisation(document=document, actor=w.clerk)
+    services.result_issue(document=document, actor=w.leader)
     mailoutbox.clear()
     # when it is released
     with django_capture_on_commit_callbacks(execute=True):
