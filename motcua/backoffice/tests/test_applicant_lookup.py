@@ -86,3 +86,25 @@ def test_the_most_recently_filed_details_are_offered_even_after_an_older_one_is_
     # when the counter officer looks X up, then the latest filing's details are offered
     found = applicant_get_by_id_number(X)
     assert found is not None and found.full_name == "Võ Thị Sáu (mới)"
+
+
+def test_a_lookup_never_overwrites_what_the_official_typed(client, world):
+    # given a returning applicant with a phone on record
+    counter_intake(world, name="Võ Thị Sáu", id_number=X)
+    client.force_login(world.counter)
+    # when the lookup answers after the official typed a new phone number (a second lookup,
+    # as leaving the ID field after Enter sends, carries what they typed)
+    response = client.post(
+        reverse("backoffice:intake_applicant"),
+        {"applicant_id_number": X, "applicant_phone": "0987654321", "applicant_kind": "individual"},
+    )
+    html = response.content.decode()
+    # then the typed phone stays, and only the empty fields are filled in
+    assert 'value="0987654321"' in html
+    assert 'value="Võ Thị Sáu"' in html
+
+
+def test_leaving_the_id_field_after_enter_does_not_look_up_again(client, world):
+    client.force_login(world.counter)
+    html = client.get(reverse("backoffice:dossier_new")).content.decode()
+    assert "change changed" in html  # htmx fires on a changed value only
