@@ -28,6 +28,16 @@ DOMAIN_APPS = (
     "reporting",
     "feedback",
 )
+# The domain apps' layers, lowest first: an app imports only apps on the layers before its own
+# (docs/architecture.md, "Layers").
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("core",),
+    ("organisations",),
+    ("accounts",),
+    ("calendar", "procedures", "notifications"),
+    ("dossiers",),
+    ("signatures", "reporting", "feedback"),
+)
 # Dependencies (importer, imported) allowed to close a cycle for now, each with its reason.
 # Empty: every cycle found has been removed. A dependency listed here that no longer exists
 # fails the test, so that the list only shrinks.
@@ -134,3 +144,18 @@ def test_known_cycles_still_exist():
 
 def test_core_imports_no_other_app():
     assert app_graph()["core"] == {}
+
+
+def test_layers_name_every_domain_app_once():
+    assert sorted(app for layer in LAYERS for app in layer) == sorted(DOMAIN_APPS)
+
+
+def test_no_app_imports_its_own_layer_or_a_higher_one():
+    level = {app: index for index, layer in enumerate(LAYERS) for app in layer}
+    upward = [
+        f"{app} → {other} in {', '.join(sorted(files)[:3])}"
+        for app, imported in app_graph().items()
+        for other, files in imported.items()
+        if level[other] >= level[app]
+    ]
+    assert upward == []
