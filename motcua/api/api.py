@@ -100,12 +100,15 @@ def _register_routers() -> None:
     from motcua.portal.api import router as portal_router
     from motcua.procedures.api import router as procedures_router
     from motcua.reporting.api import router as reporting_router
+    from motcua.signatures.api import dossier_result_router
     from motcua.signatures.api import router as signatures_router
 
     # Django tries URL patterns in order: the most requested first (health checks of the load
     # balancer, then dossier reads: citizens polling their dossier's status).
     api.add_router("/v1", health_router)
     api.add_router("/v1/dossiers", dossiers_router)
+    # GET /v1/dossiers/{code}/result: the signatures app serves it (it depends on dossiers).
+    api.add_router("/v1/dossiers", dossier_result_router)
     api.add_router("/v1", accounts_router)
     api.add_router("/v1/calendar", calendar_router)
     api.add_router("/v1/procedures", procedures_router)

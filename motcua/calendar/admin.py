@@ -7,7 +7,7 @@ audit signals record each change and the calendars are rebuilt at the next use.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import admin
 from django.http import HttpRequest
@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.policies import can_administer, is_provincial_admin
 from motcua.calendar.models import CalendarOverride, WorkingHours
 
+_Row = TypeVar("_Row", CalendarOverride, WorkingHours)
 
-class _AdministratorsOnly(admin.ModelAdmin):
+
+class _AdministratorsOnly(admin.ModelAdmin[_Row]):
     """Staff with the Django model permission, provincial administrators, or the unit
     administrator of the row's organisation."""
 
@@ -46,7 +48,7 @@ class _AdministratorsOnly(admin.ModelAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(_AdministratorsOnly):
+class CalendarOverrideAdmin(_AdministratorsOnly[CalendarOverride]):
     list_display = (
         "date",
         "weekday",
@@ -68,7 +70,7 @@ class CalendarOverrideAdmin(_AdministratorsOnly):
 
 
 @admin.register(WorkingHours)
-class WorkingHoursAdmin(_AdministratorsOnly):
+class WorkingHoursAdmin(_AdministratorsOnly[WorkingHours]):
     list_display = (
         "organisation",
         "morning_start",

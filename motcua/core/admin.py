@@ -9,7 +9,7 @@ from motcua.core.audit_models import AuditRecord
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
+class AuditRecordAdmin(admin.ModelAdmin[AuditRecord]):
     list_display = (
         "seq",
         "occurred_at",

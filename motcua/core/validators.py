@@ -293,13 +293,14 @@ def clean_amount(value: Any, *, maximum: int = MAX_AMOUNT) -> int:
     """A whole amount of VND in [0, maximum]."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise FieldError(_("expected a whole number"))
-    if value < 0:
+    amount: int = value
+    if amount < 0:
         raise FieldError(_("must be at least %(limit)s") % {"limit": 0})
-    if value > maximum:
+    if amount > maximum:
         raise FieldError(
             _("must be at most %(limit)s") % {"limit": f"{maximum:,}".replace(",", ".")}
         )
-    return value
+    return amount
 
 
 EARLIEST_DAY = dt.date(1900, 1, 1)  # birth dates; nothing the platform records is older

@@ -46,7 +46,6 @@ from motcua.dossiers.registry import ComponentIn
 from motcua.dossiers.uploads import file_sha256
 from motcua.organisations.models import Organisation
 from motcua.organisations.selectors import organisation_get_by_code
-from motcua.signatures.api import get_dossier_result as signed_dossier_result
 
 router = Router(tags=["dossiers"], auth=AUTH)
 JSON_CONTENT_TYPE = f"application/json; charset={settings.DEFAULT_CHARSET}"
@@ -441,14 +440,9 @@ def get_dossier(request: HttpRequest, code: str) -> Any:
     return _json(summary_out(summary, request.user))
 
 
-@router.get(
-    "/{code}/result",
-    response={200: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-    operation_id="get_dossier_result",
-)
-def get_dossier_result(request: HttpRequest, code: str) -> Any:
-    """The digitally signed result PDF, for its applicant and authorised officials."""
-    return signed_dossier_result(request, code)
+# GET /{code}/result (the signed result PDF) is served by the signatures app: its
+# `dossier_result_router`, mounted beside this router by motcua/api/api.py (dossiers never
+# imports signatures).
 
 
 @router.get(

@@ -29,7 +29,8 @@ from motcua.organisations.selectors import organisation_get_province
 from motcua.organisations.validators import validate_agency_code
 
 if TYPE_CHECKING:
-    from motcua.accounts.models import User
+    # Not motcua.accounts.models.User: accounts depends on organisations, never the reverse.
+    from django.contrib.auth.base_user import AbstractBaseUser as User
 
 __all__ = [
     "EDITABLE_FIELDS",

@@ -87,7 +87,7 @@ class DeskChoice:
 
 
 def _hours_text(unit: Organisation) -> str:
-    from motcua.calendar.models import DEFAULT_PERIODS
+    from motcua.calendar.deadlines import DEFAULT_PERIODS
 
     hours = getattr(unit, "working_hours", None)
     periods: tuple[tuple[dt.time, dt.time], ...] = DEFAULT_PERIODS

@@ -6,7 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
+
+# The function itself (typed), not ninja's `Query` shortcut: mypy sees that one as the generic
+# alias Annotated[T, …], which cannot be called.
+from ninja.params.functions import Query
 
 from motcua.procedures.enums import OnlineLevel, ProcedureLevel
 from motcua.procedures.models import Fee, ProcedureVersion, TimeLimit

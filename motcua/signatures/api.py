@@ -169,6 +169,25 @@ def get_dossier_result(request: HttpRequest, code: str) -> FileResponse:
     return response
 
 
+# GET /api/v1/dossiers/{code}/result: the same PDF under the dossier's own path (the one the
+# portal links to). It belongs to this app, which depends on dossiers, not the other way round:
+# motcua/api/api.py mounts this router at /v1/dossiers beside the dossiers app's router, with
+# the dossiers' tag, authentication, operation id, summary and URL name it always had.
+dossier_result_router = Router(tags=["dossiers"], auth=AUTH)
+
+
+@dossier_result_router.get(
+    "/{code}/result",
+    response={200: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    operation_id="get_dossier_result",
+    summary="Get Dossier Result",
+    url_name="get_dossier_result",
+)
+def dossier_result(request: HttpRequest, code: str) -> Any:
+    """The digitally signed result PDF, for its applicant and authorised officials."""
+    return get_dossier_result(request, code)
+
+
 # --- the signing flow, for officials' machine clients --------------------------------------------
 
 

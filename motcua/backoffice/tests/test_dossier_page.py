@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from motcua.backoffice.permissions import actions_for
 from motcua.backoffice.tests.conftest import counter_intake, online_submission, tiny_pdf, vn
-from motcua.backoffice.views import _run_action
+from motcua.backoffice.views.dossier import _run_action
 from motcua.dossiers import services
 from motcua.dossiers.enums import DossierStatus
 from motcua.dossiers.models import Dossier, DossierEvent

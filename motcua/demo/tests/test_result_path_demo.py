@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from motcua.accounts.models import User
-from motcua.backoffice.signing_views import signing_panel
+from motcua.backoffice.views._signing_panel import signing_panel
 from motcua.dossiers.models import Dossier
 from motcua.signatures.path import PathStep
 from motcua.signatures.result_forms import RESULT_FORMS, result_form_for

@@ -8,61 +8,19 @@ the service checks again. A refusal keeps what was typed and saves nothing.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from motcua.backoffice.views import _add_error, _render_dossier, official_required
+from motcua.backoffice.views._common import _add_error, official_required
+from motcua.backoffice.views._dossier_page import PREFIX, ApplicantCorrectionForm, _render_dossier
 from motcua.core.errors import DomainError
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.applicants import dossier_correct_applicant
-from motcua.dossiers.enums import ApplicantKind
-from motcua.dossiers.models import Dossier
-from motcua.dossiers.policies import can_correct_applicant, ensure_can_correct_applicant
+from motcua.dossiers.policies import ensure_can_correct_applicant
 from motcua.dossiers.services import ApplicantInput
-
-PREFIX = "correct"
-
-
-class ApplicantCorrectionForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Applicant kind"), choices=ApplicantKind.choices)
-    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=255)
-    id_number = forms.CharField(label=gettext_lazy("ID number"), max_length=32)
-    phone = forms.CharField(
-        label=gettext_lazy("Telephone"),
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel"}),
-    )
-    email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
-    address = forms.CharField(label=gettext_lazy("Address"), max_length=255, required=False)
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for the correction"),
-        help_text=gettext_lazy("Kept in the dossier's history and the audit trail."),
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-def correction_form(user: Any, dossier: Dossier) -> ApplicantCorrectionForm | None:
-    """The correction form filled with the dossier's details, for whom may use it; else None."""
-    if not can_correct_applicant(user, dossier):
-        return None
-    a = dossier.applicant
-    initial = {
-        "kind": a.kind,
-        "full_name": a.full_name,
-        "id_number": a.id_number,
-        "phone": a.phone,
-        "email": a.email,
-        "address": a.address,
-    }
-    return ApplicantCorrectionForm(initial=initial, prefix=PREFIX)
 
 
 @official_required

@@ -1,0 +1,1 @@
+"""The officials' workspace (see docs/architecture.md)."""
