@@ -115,6 +115,15 @@ def _applicant_initial(applicant: Applicant | None) -> dict[str, Any]:
     }
 
 
+def _fill_blanks(initial: dict[str, Any], found: Applicant | None) -> None:
+    """A returning applicant's details fill only what the official has not typed yet: a lookup
+    (one answering late included) never overwrites a field already filled in. The kind is a
+    choice with a default, never "typed": it follows the applicant found."""
+    for name, value in _applicant_initial(found).items():
+        if name == "applicant_kind" or not str(initial.get(name) or "").strip():
+            initial[name] = value
+
+
 def _paper_forms(
     choice: IntakeChoice,
     *,
@@ -182,7 +191,9 @@ def _intake_form(
             # "lookup": an input of 6 characters or more (static/js/backoffice.js; an htmx
             # filter [this.value…] would need eval, which the Content-Security-Policy forbids).
             "data-lookup-min": "6",
-            "hx-trigger": "lookup changed delay:500ms, change",
+            # "changed": Enter (which announces a change) and then leaving the field look the
+            # applicant up once, not twice.
+            "hx-trigger": "lookup changed delay:500ms, change changed",
             "hx-target": "#applicant-details",
             "hx-swap": "innerHTML",
             "hx-params": ",".join(("applicant_id_number", *IntakeForm.APPLICANT_FIELDS)),
@@ -218,7 +229,7 @@ def dossier_new(request: HttpRequest) -> HttpResponse:
         lookup = ""
         if "_lookup" in post:
             found = selectors.applicant_get_by_id_number(post.get("applicant_id_number", ""))
-            initial.update(_applicant_initial(found))
+            _fill_blanks(initial, found)
             lookup = "found" if found else "new"
         same_papers = initial.get("papers_key") == choice.papers_key
         initial["papers_key"] = choice.papers_key
@@ -366,7 +377,7 @@ def intake_applicant(request: HttpRequest) -> HttpResponse:
     initial = {name: request.POST.get(name, "") for name in IntakeForm.APPLICANT_FIELDS}
     id_number = request.POST.get("applicant_id_number", "")
     found = selectors.applicant_get_by_id_number(id_number)
-    initial.update(_applicant_initial(found))
+    _fill_blanks(initial, found)
     choice = IntakeChoice(units=units, procedures=[])
     lookup = ""
     if id_number.strip():
