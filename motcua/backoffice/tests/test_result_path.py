@@ -167,7 +167,9 @@ def test_release_refused_while_in_processing_shows_the_reason(
     assert document.state == DocumentState.ORG_SIGNED
 
 
-def test_the_complete_form_carries_the_prepared_number(client: Client, approved: Any) -> None:
+def test_a_prepared_result_is_issued_from_the_path_with_its_number(
+    client: Client, approved: Any
+) -> None:
     from motcua.signatures import services
     from motcua.signatures.enums import DocumentKind
 
@@ -177,10 +179,9 @@ def test_the_complete_form_carries_the_prepared_number(client: Client, approved:
     )
     client.force_login(w.leader)
     page = client.get(f"/office/dossiers/{w.dossier.code}/").content.decode()
-    field = re.search(r'<input[^>]*name="complete-result_number"[^>]*>', page)
-    assert field is not None
-    assert 'value="08/GCN"' in field.group(0) and "disabled" in field.group(0)
-    # a different number typed in anyway is ignored: the dossier takes the prepared one
+    # the result path issues it: no second "complete" form asking for the number again
+    assert 'name="complete-result_number"' not in page
+    # a different number posted anyway is ignored: the dossier takes the prepared one
     response = client.post(
         f"/office/dossiers/{w.dossier.code}/actions/complete/",
         {"complete-result_number": "99/XX"},

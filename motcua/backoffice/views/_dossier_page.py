@@ -34,6 +34,7 @@ from motcua.dossiers.enums import (
 )
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.policies import can_correct_applicant
+from motcua.signatures.selectors import signed_document_result_number
 
 # --- the dossier page --------------------------------------------------------------------------
 
@@ -157,7 +158,13 @@ def _render_dossier(
     correction: forms.Form | None = None,
 ) -> HttpResponse:
     panels = []
+    # A result prepared for signing is issued from the result path (its "issue" step completes
+    # the dossier with that result's number): no second way to complete it, no number asked
+    # twice. Without a signed result (a paper result), "complete" stays here.
+    on_path = bool(signed_document_result_number(dossier))
     for action in actions_for(request.user, dossier):
+        if action == Action.COMPLETE and on_path:
+            continue
         form = failed if action == failed_action and failed is not None else None
         panels.append(
             ActionPanel(
