@@ -231,10 +231,15 @@ def _payload(request: HttpRequest) -> tuple[dict[str, Any], dict[str, Any]]:
             _("The request body is not valid JSON: it is nested too deeply."),
             code="malformed_json",
         ) from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except json.JSONDecodeError as exc:  # where, in words; not Python's English message
         raise BadRequest(
-            _("The request body is not valid JSON: %(error)s") % {"error": exc},
+            _("The request body is not valid JSON (line %(line)s, column %(column)s).")
+            % {"line": exc.lineno, "column": exc.colno},
             code="malformed_json",
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise BadRequest(
+            _("The request body is not valid JSON: it is not UTF-8 text."), code="malformed_json"
         ) from exc
 
 

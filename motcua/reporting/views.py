@@ -73,9 +73,14 @@ def _form_context(
     if params is not None:
         values = {k: v for k, v in params.query().items()}
         values.setdefault("unit", "")
+    labels = {"from": _("From"), "to": _("To"), "group_by": _("Group by"), "unit": _("Unit")}
     return {
         "params": params,
         "errors": errors,
+        # the error summary names each field as the form labels it, never "to" or "unit"
+        "error_items": [
+            (name, labels.get(name, name), message) for name, message in errors.items()
+        ],
         "values": values,
         "units": _units_for(request.user),
         "group_choices": [

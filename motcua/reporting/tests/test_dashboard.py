@@ -107,3 +107,9 @@ def test_export_cells_are_never_formulas(rworld):
 def test_reports_export_needs_a_report_reader(client, rworld):
     client.force_login(rworld.citizen)
     assert client.get("/reports/export.xlsx", MARCH).status_code == 403
+
+
+def test_the_error_summary_names_fields_as_the_form_does(client, rworld):
+    client.force_login(rworld.viewer)
+    html = client.get("/reports/", {"from": "2000-01-01", "to": "9999-12-31"}).content.decode()
+    assert 'href="#f-to">Đến ngày:' in html and 'href="#f-to">to:' not in html
