@@ -105,7 +105,7 @@ def _dossier_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> di
         "dossier": dossier,
         "timeline": _timeline(dossier),
         "submitted_files": [c for c in components if c.kind != ComponentKind.RESULT],
-        "result_files": [c for c in components if c.kind == ComponentKind.RESULT],
+        "result_files": [c for c in components if c.kind == ComponentKind.RESULT and c.file],
         "result_visible": dossier.status in RESULT_VISIBLE,
         "can_withdraw": transitions.allowed(dossier.status, Action.WITHDRAW),
         "can_supplement": dossier.status == S.SUPPLEMENT_REQUESTED,

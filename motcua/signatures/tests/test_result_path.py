@@ -146,3 +146,31 @@ def test_a_dossier_completed_first_lends_its_number_to_the_result(world):
             actor=w.specialist, kind=DocumentKind.RESULT, dossier=w.dossier, number_notation="5/X"
         )
     assert err.value.code == "result_number_differs"
+
+
+def test_a_released_signed_result_counts_as_an_electronic_result(
+    world, django_capture_on_commit_callbacks
+):
+    # given an issued result signed twice
+    from motcua.reporting.models import DossierFact
+
+    w = world
+    approve(w)
+    document = services.signed_document_create(
+        actor=w.specialist,
+        kind=DocumentKind.RESULT,
+        dossier=w.dossier,
+        number_notation="7/QĐ-UBND",
+        title="Quyết định cấp giấy phép",
+    )
+    document = services.document_sign_personal(document=document, actor=w.leader)
+    document = services.document_sign_organisation(document=document, actor=w.clerk)
+    services.result_issue(document=document, actor=w.leader)
+    assert not DossierFact.objects.get(pk=w.dossier.pk).electronic_result
+    # when it is released
+    with django_capture_on_commit_callbacks(execute=True):
+        services.result_release(document=document, actor=w.clerk)
+    # then the dossier has an electronic result (indicator 4.1 counts it)
+    assert DossierFact.objects.get(pk=w.dossier.pk).electronic_result
+    paper = w.dossier.components.get(kind="result")
+    assert document.verification_code in paper.name and paper.digitised
