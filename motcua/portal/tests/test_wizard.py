@@ -196,7 +196,14 @@ def test_drafts_are_resumed_from_my_dossiers_and_can_be_deleted(citizen_client, 
         citizen_client.get(f"/my/drafts/{draft.pk}/")["Location"]
         == f"/my/drafts/{draft.pk}/applicant/"
     )
+    # deleting asks first: a tap on "delete" (or a POST without the confirmation) only asks
+    assert (
+        "Delete this draft?"
+        in citizen_client.get(f"/my/drafts/{draft.pk}/delete/").content.decode()
+    )
     citizen_client.post(f"/my/drafts/{draft.pk}/delete/")
+    assert Draft.objects.filter(pk=draft.pk).exists()
+    citizen_client.post(f"/my/drafts/{draft.pk}/delete/", {"confirm": "yes"})
     assert not Draft.objects.filter(pk=draft.pk).exists()
 
 

@@ -133,12 +133,21 @@ def draft_resume(request: HttpRequest, draft: Draft) -> HttpResponse:
 
 
 @citizen_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def draft_delete(request: HttpRequest, draft_id: Any) -> HttpResponse:
+    """GET (or a POST without the confirmation): ask first, saying what will be lost; a POST
+    with confirm=yes deletes the draft and its files."""
     draft = drafts.draft_get(draft_id=draft_id, user=request.user)
-    drafts.draft_discard(draft=draft, user=request.user)
-    messages.success(request, _("The draft has been deleted."))
-    return redirect("portal:my_dossiers")
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        drafts.draft_discard(draft=draft, user=request.user)
+        messages.success(request, _("The draft has been deleted."))
+        return redirect("portal:my_dossiers")
+    context = {
+        "draft": draft,
+        "version": drafts.draft_version(draft),
+        "file_count": draft.files.count(),
+    }
+    return no_store(render(request, "portal/draft_delete.html", context))
 
 
 # --- step 1: case and receiving unit ---------------------------------------------------------
