@@ -278,7 +278,9 @@ def draft_problems(draft: Draft) -> dict[str, str]:
     staged = set(draft.files.values_list("paper_id", flat=True))
     missing = [p.name for p in draft_papers(draft) if p.required and p.pk not in staged]
     if missing:
-        problems["papers"] = _("Upload: %(papers)s.") % {"papers": "; ".join(missing)}
+        problems["papers"] = _(
+            "These papers are not uploaded yet: %(papers)s. Choose each file and press “Upload”."
+        ) % {"papers": "; ".join(missing)}
     return problems
 
 

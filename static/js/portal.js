@@ -1,6 +1,7 @@
 /* MotCua portal: progressive enhancement only; every page works without it.
    - moves focus to the error summary of a failed form;
-   - uploads with a progress bar (forms marked data-upload), then shows the server's page;
+   - uploads with a progress bar (forms marked data-upload) as soon as a file is chosen, then
+     shows the server's page (a form also marked data-upload-on-choose: one paper each);
    - a form marked data-once cannot be sent twice by a double click;
    - buttons marked data-print print the page. */
 (function () {
@@ -40,6 +41,11 @@
   function bind(root) {
     root.querySelectorAll("form[data-upload]").forEach(function (form) {
       form.addEventListener("submit", function (e) { upload(form, e); });
+      // A chosen file is uploaded at once: pressing "Continue" never drops it.
+      var input = form.hasAttribute("data-upload-on-choose") && form.querySelector("input[type=file]");
+      if (input && form.requestSubmit) {
+        input.addEventListener("change", function () { if (input.files.length) { form.requestSubmit(); } });
+      }
     });
     root.querySelectorAll("form[data-once]").forEach(function (form) {
       form.addEventListener("submit", function (e) {
