@@ -288,7 +288,7 @@ class Catalogue:
     def processing_unit(self, version: ProcedureVersion, unit: Organisation) -> Organisation:
         key = (version.pk, unit.pk)
         if key not in self._processing:
-            self._processing[key] = services._processing_unit(version, unit)
+            self._processing[key] = services.processing_unit_for(version, unit)
         return self._processing[key]
 
     def limit(

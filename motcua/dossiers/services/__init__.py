@@ -49,25 +49,11 @@ from motcua.dossiers.services.shell import (
     RepresentativeInput,
 )
 from motcua.dossiers.services.steps import (
-    _is_return_step as _is_return_step,
-)
-from motcua.dossiers.services.steps import (
-    _open_step as _open_step,
-)
-from motcua.dossiers.services.steps import (
-    _processing_unit as _processing_unit,
-)
-from motcua.dossiers.services.steps import (
-    _step_result as _step_result,
-)
-from motcua.dossiers.services.steps import (
     dossier_approve,
     dossier_forward,
     dossier_position,
+    processing_unit_for,
 )
-
-# (`x as x` above: private helpers the history generator, motcua/dossiers/history.py, still
-# calls; re-exported until it uses motcua.dossiers.lifecycle instead.)
 
 __all__ = [
     "END_FIELDS",
@@ -96,5 +82,6 @@ __all__ = [
     "dossier_stop",
     "dossier_supplement",
     "dossier_withdraw",
+    "processing_unit_for",
     "verified_account_for",
 ]

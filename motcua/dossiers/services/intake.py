@@ -42,7 +42,7 @@ from motcua.dossiers.services.shell import (
     _state,
     _user,
 )
-from motcua.dossiers.services.steps import _close_step, _open_step, _processing_unit
+from motcua.dossiers.services.steps import _close_step, _open_step, processing_unit_for
 from motcua.dossiers.uploads import CheckedFile, check_upload
 from motcua.organisations.models import Organisation
 from motcua.procedures.enums import OnlineLevel
@@ -244,7 +244,7 @@ def dossier_create(
         procedure_version=version,
         case=case,
         receiving_unit=receiving_unit,
-        processing_unit=_processing_unit(version, receiving_unit),
+        processing_unit=processing_unit_for(version, receiving_unit),
         current_unit=receiving_unit,
         channel=channel,
         sub_channel=sub_channel,

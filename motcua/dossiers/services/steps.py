@@ -36,7 +36,7 @@ from motcua.procedures.models import ProcedureVersion
 from motcua.procedures.services import process_steps_for
 
 
-def _processing_unit(version: ProcedureVersion, receiving_unit: Organisation) -> Organisation:
+def processing_unit_for(version: ProcedureVersion, receiving_unit: Organisation) -> Organisation:
     implementing = list(version.implementing_organisations.all())
     if receiving_unit in implementing:
         return receiving_unit
