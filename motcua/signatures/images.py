@@ -72,6 +72,33 @@ def signature_png(full_name: str, *, width_mm: float = 45.0, height_mm: float = 
 
 
 @functools.lru_cache(maxsize=64)
+def ink_only(png: bytes, *, margin_px: int = 2) -> bytes:
+    """`png` cropped to its ink (the pixels that are not transparent, or not white on an opaque
+    image), keeping a hair of margin: the signature is then laid out by what shows, so that
+    the seal covers the left third of the visible signature (Decree 30), not of a picture
+    with wide blank margins. An image with no ink is returned as it is."""
+    with Image.open(io.BytesIO(png)) as img:
+        img.load()
+        if img.mode in ("RGBA", "LA") or (img.mode == "P" and "transparency" in img.info):
+            rgba = img.convert("RGBA")
+            box = rgba.getchannel("A").getbbox()
+        else:
+            grey = img.convert("L").point(lambda v: 255 if v < 250 else 0)
+            rgba, box = img.convert("RGBA"), grey.getbbox()
+        if box is None:
+            return png
+        x0, y0, x1, y1 = box
+        box = (
+            max(0, x0 - margin_px),
+            max(0, y0 - margin_px),
+            min(rgba.width, x1 + margin_px),
+            min(rgba.height, y1 + margin_px),
+        )
+        if box == (0, 0, rgba.width, rgba.height):
+            return png
+        return _png(rgba.crop(box))
+
+
 def seal_png(organisation: str, *, diameter_mm: float = 36.0, place: str = "") -> bytes:
     """A red round seal: the organisation's name around the ring, a star in the middle, the
     place (province) at the bottom when given."""

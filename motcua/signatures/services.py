@@ -612,7 +612,8 @@ def document_sign_personal(
         _ensure_certificate_current(backend)
         name = _display_name(actor)
         data = _read(document)
-        image = _image(credential) or images.signature_png(name)
+        # laid out by its ink: the seal then covers the left third of what shows (Decree 30)
+        image = images.ink_only(_image(credential) or images.signature_png(name))
         when = signing.signing_time_now()
         try:
             box = signing.person_box(data, signer_name=name)

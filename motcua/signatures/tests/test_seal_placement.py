@@ -3,6 +3,8 @@ the left third of the signer's image, and never the signer's title (position) or
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from motcua.signatures import fonts, services, signing
@@ -78,3 +80,28 @@ def test_signed_result_places_the_seal_per_decree_30(world):
     diameter = services.credential_for_organisation(document.organisation).image_width_mm
     seal = signing.seal_box(image, diameter)
     _assert_decree_30(image, seal, _line(data, LEADER_POSITION), _line(data, LEADER_NAME), diameter)
+
+
+def test_the_signature_is_laid_out_by_its_ink_not_its_blank_margins():
+    # given: a signature picture whose ink fills only its middle fifth
+    from PIL import Image, ImageDraw
+
+    from motcua.signatures import images
+
+    picture = Image.new("RGBA", (500, 100), (0, 0, 0, 0))
+    ImageDraw.Draw(picture).rectangle((200, 40, 300, 60), fill=(0, 0, 255, 255))
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    # when
+    trimmed = images.ink_only(out.getvalue())
+    # then: what is laid out (and what the seal's "left third" is measured on) is the ink
+    with Image.open(io.BytesIO(trimmed)) as img:
+        assert img.size == (105, 25)  # the ink and a 2-pixel margin
+    box = signing.fit_image(Box(0, 0, 0, 300, 60), trimmed)
+    seal = signing.seal_box(box, 20)
+    covered = (seal.x1 - box.x0) / box.width
+    assert abs(covered - 1 / 3) < 0.01
+    # a picture that is all ink, or has none, stays as it is
+    blank = io.BytesIO()
+    Image.new("RGBA", (50, 20), (0, 0, 0, 0)).save(blank, format="PNG")
+    assert images.ink_only(blank.getvalue()) == blank.getvalue()
