@@ -84,14 +84,14 @@ def test_citizen_registers_submits_and_rates(new_page: Any, shot: Any, world: An
     citizen.fill("#id_phone", "0913000111")
     citizen.click("#applicant-form button[type=submit]")
 
-    # 4. Two papers, uploaded with a progress bar (JS), each in its own form.
+    # 4. Two papers, each in its own form, uploaded (with a progress bar) as soon as the file
+    # is chosen: no "Upload" press needed with JavaScript.
     citizen.wait_for_url("**/papers/")
     for index, (name, content, mime) in enumerate(
         [("giay-de-nghi.pdf", PDF, "application/pdf"), ("cccd.png", PNG, "image/png")]
     ):
         paper = citizen.locator("#papers > li").nth(index)
         paper.locator("input[type=file]").set_input_files(file_payload(name, content, mime))
-        paper.locator("form.upload button[type=submit]").click()
         citizen.locator("#papers > li").nth(index).locator(".staged .filename").wait_for()
     shot(citizen, "papers")
     citizen.click("#papers-continue")
