@@ -55,15 +55,25 @@ class Tables:
         }
 
 
-def percent(rate: float | Decimal | None) -> str:
-    """A rate (0..1) as people read it: "87,5%", or "—" when it cannot be computed."""
+class Rate(float):
+    """A rate (0..1): printed as people read it ("87,5%"), written to a spreadsheet as a number
+    formatted as a percentage (so it can be summed and charted there)."""
+
+    def __str__(self) -> str:
+        value = f"{float(self) * 100:.1f}".replace(".", ",")
+        return f"{value.removesuffix(',0')}%"
+
+
+def percent(rate: float | Decimal | None) -> Rate | str:
+    """A rate (0..1) as a `Rate`, or "—" when it cannot be computed."""
     if rate is None:
         return "—"
-    value = f"{float(rate) * 100:.1f}".replace(".", ",")
-    return f"{value.removesuffix(',0')}%"
+    return Rate(float(rate))
 
 
 def _cell_value(value: Any) -> Any:
+    if isinstance(value, Rate):
+        return float(value)  # a plain number; the cell's format shows it as a percentage
     if isinstance(value, str):
         return nfc(value)
     if isinstance(value, Decimal):
@@ -87,6 +97,8 @@ def tables_xlsx(tables: Tables) -> bytes:
 
     def put(row: int, column: int, value: Any, *, bold: bool = False, border: bool = False) -> None:
         cell = spreadsheets.write(sheet, row, column, _cell_value(value))  # formula-safe
+        if isinstance(value, Rate):
+            cell.number_format = "0.0%"
         cell.font = Font(name=FONT, bold=bold, size=12)
         cell.alignment = wrap
         if border:

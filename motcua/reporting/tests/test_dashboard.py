@@ -113,3 +113,15 @@ def test_the_error_summary_names_fields_as_the_form_does(client, rworld):
     client.force_login(rworld.viewer)
     html = client.get("/reports/", {"from": "2000-01-01", "to": "9999-12-31"}).content.decode()
     assert 'href="#f-to">Đến ngày:' in html and 'href="#f-to">to:' not in html
+
+
+def test_rates_are_numbers_in_the_spreadsheet_and_percentages_in_print(rworld):
+    params = parse_params(rworld.admin, MARCH)
+    report = tables.Tables(
+        "t", params, [tables.Section("s", ["a"], [[tables.percent(0.235)]])], "t"
+    )
+    sheet = load_workbook(io.BytesIO(tables.tables_xlsx(report))).active
+    cell = next(c for row in sheet.iter_rows() for c in row if isinstance(c.value, float))
+    assert cell.value == 0.235 and cell.number_format == "0.0%"
+    assert str(tables.percent(0.235)) == "23,5%" and str(tables.percent(0.5)) == "50%"
+    assert tables.percent(None) == "—"
