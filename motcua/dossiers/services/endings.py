@@ -15,7 +15,7 @@ from motcua.dossiers.enums import (
     ComponentKind,
     DeliveryMethod,
 )
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.services.intake import _add_components, _check_components
 from motcua.dossiers.services.shell import (
     Actor,
@@ -62,6 +62,23 @@ def _end(dossier: Dossier, action: str, ctx: _Ctx) -> int:
     return minutes
 
 
+def _end_with_reason(dossier: Dossier, action: str, ctx: _Ctx, reason: str) -> DossierEvent:
+    """Refuse, stop, withdraw: end processing, keep the reason, record the event (with the
+    paused minutes closed by the end, if any)."""
+    before = dossier.status
+    minutes = _end(dossier, action, ctx)
+    dossier.end_reason = reason
+    _save(dossier, *END_FIELDS, "end_reason")
+    return _event(
+        dossier,
+        action,
+        ctx,
+        from_status=before,
+        note=reason,
+        data={"paused_minutes": minutes} if minutes else None,
+    )
+
+
 @transaction.atomic
 def dossier_refuse(
     *,
@@ -73,12 +90,7 @@ def dossier_refuse(
     notify: bool = True,
 ) -> Dossier:
     dossier, ctx = _begin(dossier, actor, Action.REFUSE, at=at, trusted=trusted, notify=notify)
-    reason = _require_reason(reason)
-    before = dossier.status
-    _end(dossier, Action.REFUSE, ctx)
-    dossier.end_reason = reason
-    _save(dossier, *END_FIELDS, "end_reason")
-    event = _event(dossier, Action.REFUSE, ctx, from_status=before, note=reason)
+    event = _end_with_reason(dossier, Action.REFUSE, ctx, _require_reason(reason))
     _notify(dossier, "refused", event, ctx)
     return dossier
 
@@ -180,19 +192,7 @@ def dossier_stop(
     notify: bool = True,
 ) -> Dossier:
     dossier, ctx = _begin(dossier, actor, Action.STOP, at=at, trusted=trusted, notify=notify)
-    reason = _require_reason(reason)
-    before = dossier.status
-    minutes = _end(dossier, Action.STOP, ctx)
-    dossier.end_reason = reason
-    _save(dossier, *END_FIELDS, "end_reason")
-    event = _event(
-        dossier,
-        Action.STOP,
-        ctx,
-        from_status=before,
-        note=reason,
-        data={"paused_minutes": minutes} if minutes else None,
-    )
+    event = _end_with_reason(dossier, Action.STOP, ctx, _require_reason(reason))
     _notify(dossier, "stopped", event, ctx)
     return dossier
 
@@ -208,16 +208,5 @@ def dossier_withdraw(
     notify: bool = True,
 ) -> Dossier:
     dossier, ctx = _begin(dossier, actor, Action.WITHDRAW, at=at, trusted=trusted, notify=notify)
-    before = dossier.status
-    minutes = _end(dossier, Action.WITHDRAW, ctx)
-    dossier.end_reason = reason.strip()
-    _save(dossier, *END_FIELDS, "end_reason")
-    _event(
-        dossier,
-        Action.WITHDRAW,
-        ctx,
-        from_status=before,
-        note=reason,
-        data={"paused_minutes": minutes} if minutes else None,
-    )
+    _end_with_reason(dossier, Action.WITHDRAW, ctx, reason.strip())
     return dossier

@@ -33,6 +33,10 @@ from motcua.dossiers.services.shell import (
     _state,
 )
 
+# What `_pause` and `_resume` change, for the services' update_fields.
+PAUSE_FIELDS = ("status", "status_before_pause", "paused_since")
+RESUME_FIELDS = (*PAUSE_FIELDS, "paused_minutes", "due_at", "appointment_at")
+
 
 def _pause(dossier: Dossier, action: str, ctx: _Ctx) -> None:
     _apply(dossier, lifecycle.pause(_state(dossier), action, at=ctx.at))
@@ -68,7 +72,7 @@ def dossier_request_supplement(
     before = dossier.status
     _pause(dossier, Action.REQUEST_SUPPLEMENT, ctx)
     dossier.supplement_count += 1
-    _save(dossier, "status", "status_before_pause", "paused_since", "supplement_count")
+    _save(dossier, *PAUSE_FIELDS, "supplement_count")
     event = _event(
         dossier,
         Action.REQUEST_SUPPLEMENT,
@@ -102,15 +106,7 @@ def dossier_supplement(
     checked = _check_components(components)
     before = dossier.status
     minutes = _resume(dossier, Action.SUPPLEMENT, ctx)
-    _save(
-        dossier,
-        "status",
-        "status_before_pause",
-        "paused_since",
-        "paused_minutes",
-        "due_at",
-        "appointment_at",
-    )
+    _save(dossier, *RESUME_FIELDS)
     event = _event(
         dossier,
         Action.SUPPLEMENT,
@@ -148,7 +144,7 @@ def dossier_request_payment(
         dossier.fee_amount = amount
     before = dossier.status
     _pause(dossier, Action.REQUEST_PAYMENT, ctx)
-    _save(dossier, "status", "status_before_pause", "paused_since", "fee_amount")
+    _save(dossier, *PAUSE_FIELDS, "fee_amount")
     event = _event(
         dossier,
         Action.REQUEST_PAYMENT,
@@ -180,17 +176,7 @@ def dossier_confirm_payment(
     minutes = _resume(dossier, Action.CONFIRM_PAYMENT, ctx)
     dossier.fee_paid_at = when
     dossier.fee_paid_online = online
-    _save(
-        dossier,
-        "status",
-        "status_before_pause",
-        "paused_since",
-        "paused_minutes",
-        "due_at",
-        "appointment_at",
-        "fee_paid_at",
-        "fee_paid_online",
-    )
+    _save(dossier, *RESUME_FIELDS, "fee_paid_at", "fee_paid_online")
     _event(
         dossier,
         Action.CONFIRM_PAYMENT,
