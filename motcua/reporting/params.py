@@ -85,8 +85,11 @@ def parse_params(user: Any, data: Mapping[str, str], *, defaults: bool = False) 
     """Validate `from`, `to`, `group_by` and `unit`; with `defaults`, missing dates mean this
     year so far (the web pages), otherwise they are required (the API)."""
     errors: dict[str, str] = {}
-    default_from, default_to = default_period()
     raw_from, raw_to = data.get("from", ""), data.get("to", "")
+    # the default period costs a query: only when a date is missing and may be defaulted
+    default_from, default_to = (
+        default_period() if defaults and not (raw_from and raw_to) else (None, None)
+    )
     date_from = date_to = None
     if raw_from:
         date_from = _date(raw_from, "from", errors)

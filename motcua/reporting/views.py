@@ -63,16 +63,17 @@ def _params(request: HttpRequest) -> tuple[ReportParams | None, dict[str, str]]:
 def _form_context(
     request: HttpRequest, params: ReportParams | None, errors: dict[str, str]
 ) -> dict[str, Any]:
-    date_from, date_to = default_period()
-    values = {
-        "from": request.GET.get("from") or date_from.isoformat(),
-        "to": request.GET.get("to") or date_to.isoformat(),
-        "group_by": request.GET.get("group_by") or "organisation",
-        "unit": request.GET.get("unit") or "",
-    }
     if params is not None:
         values = {k: v for k, v in params.query().items()}
         values.setdefault("unit", "")
+    else:  # the form shown again with its errors: what was typed, else the default period
+        date_from, date_to = default_period()
+        values = {
+            "from": request.GET.get("from") or date_from.isoformat(),
+            "to": request.GET.get("to") or date_to.isoformat(),
+            "group_by": request.GET.get("group_by") or "organisation",
+            "unit": request.GET.get("unit") or "",
+        }
     labels = {"from": _("From"), "to": _("To"), "group_by": _("Group by"), "unit": _("Unit")}
     return {
         "params": params,
