@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.documents.enums import (
+    EDXML_STATUS_CODES,
     BusinessDocType,
     Channel,
     Confidentiality,
@@ -58,6 +59,8 @@ class Register(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=RegisterKind.choices)
     name = models.CharField(_("name"), max_length=255)
     secret = models.BooleanField(_("for secret documents"), default=False)
+    # The agency's part of the notation: "UBND" in "05/QĐ-UBND" (Decree 30 Annex I).
+    notation = models.CharField(_("agency abbreviation"), max_length=32)
     # Document types this register numbers (empty: every type not claimed by another register).
     document_types = models.JSONField(_("document types"), default=list, blank=True)
     active = models.BooleanField(_("in use"), default=True)
@@ -822,3 +825,34 @@ class ExchangeMessage(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("the exchange log is append-only")
+
+
+class OutboundStatus(models.Model):
+    """A status package to send back to the sender of an incoming document (edXML 01–06, 02,
+    15, 16): the outbox row is written in the transaction of the change it reports, with its
+    payload; a task sends it after commit and records the outcome in the exchange log."""
+
+    incoming = models.ForeignKey(
+        IncomingDocument, on_delete=models.CASCADE, related_name="outbound_statuses"
+    )
+    status_code = models.CharField(max_length=2)
+    description = models.TextField(blank=True)
+    staff = models.CharField(max_length=255, blank=True)
+    department = models.CharField(max_length=255, blank=True)
+    at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["incoming_id", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status_code__in=sorted(EDXML_STATUS_CODES)),
+                name="outbound_status_code_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incoming_id} {self.status_code}"
