@@ -354,6 +354,9 @@ class OutgoingDocument(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Folded number and notation, summary, author, signer and the text of text PDFs, for search:
+    # computed by motcua.documents.search.search_text_for, kept by the services (0004_search_*).
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("outgoing document")
@@ -632,6 +635,9 @@ class IncomingDocument(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Folded number and notation, summary, author, signer and the text of text PDFs, for search:
+    # computed by motcua.documents.search.search_text_for, kept by the services (0004_search_*).
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("incoming document")
