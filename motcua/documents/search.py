@@ -249,15 +249,32 @@ def search_all_in(
 def search_all(user: User, query: str, page: int = 1, *, page_size: int = PAGE_SIZE) -> SearchPage:
     """The search page's results for `user`: incoming and outgoing documents the user may see
     (policies.incoming_scope / outgoing_scope) matching `query`, newest first."""
+    return search_all_in(
+        visible_incoming(user), visible_outgoing(user), query, page, page_size=page_size
+    )
+
+
+def visible_incoming(user: User) -> QuerySet[IncomingDocument]:
+    """The incoming documents `user` may see (policies.incoming_scope), each once."""
     from motcua.documents import policies
 
-    return search_all_in(
-        IncomingDocument.objects.filter(policies.incoming_scope(user)),
-        OutgoingDocument.objects.filter(policies.outgoing_scope(user)),
-        query,
-        page,
-        page_size=page_size,
-    )
+    return _each_once(IncomingDocument, policies.incoming_scope(user))
+
+
+def visible_outgoing(user: User) -> QuerySet[OutgoingDocument]:
+    """The outgoing documents `user` may see (policies.outgoing_scope), each once."""
+    from motcua.documents import policies
+
+    return _each_once(OutgoingDocument, policies.outgoing_scope(user))
+
+
+def _each_once(model: type[D], scope: Q) -> QuerySet[D]:
+    """`model` rows matching `scope`. The scope follows many-valued relations (co-units,
+    reviewers): filtering by it directly lists a document once per matching co-unit, so the
+    rows are taken by primary key from it (a semi-join); no scope (everything) stays as is."""
+    if not scope:
+        return model._default_manager.all()
+    return model._default_manager.filter(pk__in=model._default_manager.filter(scope).values("pk"))
 
 
 def _outgoing_at(doc: OutgoingDocument) -> dt.datetime:
