@@ -150,9 +150,11 @@ def definition_text(definition: ShareDefinition | None = None) -> list[str]:
     d = definition or share_definition()
     channels = ", ".join(str(Channel(c).label) for c in d.electronic_channels)
     signatures = {
-        ("organisation", "person"): _("signed by the signer and by the organisation"),
-        ("person",): _("signed by the signer"),
-        ("organisation",): _("signed by the organisation"),
+        ("organisation", "person"): _(
+            "bearing the signatures of the signer and of the organisation"
+        ),
+        ("person",): _("bearing the signer's signature"),
+        ("organisation",): _("bearing the organisation's signature"),
         (): _("signed or not"),
     }[tuple(sorted(d.outgoing_signatures))]
     recipients = (
@@ -160,17 +162,21 @@ def definition_text(definition: ShareDefinition | None = None) -> list[str]:
         if d.outgoing_recipients == "all"
         else _("to at least one of its recipients")
     )
-    delivered = _(" (sending not failed)") if d.outgoing_delivered_only else ""
-    return [
+    lines = [
         _(
             "Share of documents exchanged electronically = documents sent and received "
             "electronically ÷ all documents sent and received, per agency, in the period."
         ),
         _(
             "Sent electronically: an outgoing document %(signatures)s, sent %(recipients)s "
-            "over an electronic channel%(delivered)s."
+            "over an electronic channel."
         )
-        % {"signatures": signatures, "recipients": recipients, "delivered": delivered},
+        % {"signatures": signatures, "recipients": recipients},
+    ]
+    if d.outgoing_delivered_only:
+        lines.append(_("A sending still waiting or failed does not count."))
+    return [
+        *lines,
         _(
             "Received electronically: an incoming document received as %(sources)s, with its "
             "signature verified as %(verdicts)s."
@@ -429,9 +435,9 @@ def electronic_share_xlsx(
     headings = [
         _("Agency"),
         _("Sent electronically"),
-        _("Sent"),
+        _("Documents sent"),
         _("Received electronically"),
-        _("Received"),
+        _("Documents received"),
         _("Exchanged electronically"),
         _("All documents"),
         _("Share exchanged electronically"),
