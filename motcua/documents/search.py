@@ -5,13 +5,16 @@ Each document keeps one stored column, `search_text`: the folded (motcua.core.te
 number and notation first, then the author, the signer, the type's name, the summary, the
 content and the text of its text PDFs. The services compute it with `search_text_for(doc)`
 whenever one of those changes (and after storing a file). A query is folded the same way and
-split into words; a document matches when its `search_text` contains every word, so
-"quyet dinh" finds "Quyết định" and "QĐ-UBND" finds "05/QĐ-UBND". A word shaped like a number
-and notation ("05/QĐ-UBND", "5/qd-ubnd") must start the number: it does not find 105/QĐ-UBND.
+split into words; a document matches when it has every word, so "quyet dinh" finds
+"Quyết định", "QĐ-UBND" finds "05/QĐ-UBND", and "5/QĐ-UBND" finds 05/QĐ-UBND, not 105/QĐ-UBND.
 
-The same lookups run on both databases (`LIKE '%word%'`): on PostgreSQL a trigram index on
-`search_text` (migration 0004_search_text, pg_trgm) answers them without reading every row; on
-SQLite they scan, which is fine at its sizes.
+PostgreSQL matches whole words: a trigger keeps `search_vector` = to_tsvector('simple',
+search_text) and a GIN index answers `@@ plainto_tsquery('simple', words)` (migration
+0004_search_text). The 'simple' parser keeps "05/qd-ubnd" as one word and splits "qd-ubnd"
+into "qd-ubnd", "qd" and "ubnd". Matching parts of words (LIKE '%man%', pg_trgm) was tried on
+the 1-million-document bench: Vietnamese syllables are short, so "han man" also matched
+"hành … mạng" in 38 % of the documents and was slow; see bench/README.md. SQLite (tests,
+development) is the simpler fallback: `search_text` contains every word (LIKE).
 
 Every function here filters a queryset it is given: pass one already limited to what the
 official may see (`policies.incoming_scope(user)` / `outgoing_scope(user)`); `search_all` does
@@ -27,7 +30,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.contrib.postgres.search import SearchQuery
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connections
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce
 
 from motcua.core.text import fold
@@ -44,11 +51,12 @@ MAX_SEARCH_TEXT = 200_000
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 8
 PAGE_SIZE = 20
-# `search_all` pages through at most this many results of each kind and counts up to COUNT_CAP
-# of each ("more than 1,000" after that): an exact count of a common word over a million
-# documents costs more than the page itself, and nobody reads page 60.
+# `search_all` pages through at most MAX_PAGE pages and counts up to COUNT_CAP results of each
+# kind ("more than 200" after that): an exact count of a common word over a million documents
+# costs far more than the page itself, and a small cap lets PostgreSQL count by walking the
+# newest documents (see `_capped_count`).
 MAX_PAGE = 50
-COUNT_CAP = 1000
+COUNT_CAP = 200
 
 _NUMBER_NOTATION = re.compile(r"^0*(\d+)(/\S+)$")
 _PUNCTUATION = ".,;:!?\"'()[]{}«»“”‘’…"
@@ -83,7 +91,8 @@ def incoming_search_text(doc: IncomingDocument, file_texts: Iterable[str] | None
     number = _padded_number(doc.code_number)
     return _join(
         [
-            f"{number}/{doc.code_notation}" if number and doc.code_notation else number,
+            f"{number}/{doc.code_notation}" if number and doc.code_notation else "",
+            number,
             doc.code_notation,
             doc.sender_name,
             doc.signer_name,
@@ -101,9 +110,11 @@ def outgoing_search_text(doc: OutgoingDocument, file_texts: Iterable[str] | None
     signed PDF (`pdftext.extract`)."""
     drafter = doc.drafter.full_name if doc.drafter_id else ""
     signer = doc.signer.full_name if doc.signer_id and doc.signer else ""
+    number = f"{doc.code_number:02d}" if doc.code_number else ""
     return _join(
         [
-            doc.number_notation,
+            f"{number}/{doc.code_notation}" if number and doc.code_notation else "",
+            number,
             doc.code_notation,
             drafter,
             signer,
@@ -135,7 +146,7 @@ def query_words(query: str) -> list[str]:
     words: list[str] = []
     for raw in fold(query[:MAX_QUERY_CHARS]).split():
         word = raw.strip(_PUNCTUATION)
-        if not word:
+        if not any(ch.isalnum() for ch in word):
             continue
         if m := _NUMBER_NOTATION.match(word):
             word = f"{int(m.group(1)):02d}{m.group(2)}"
@@ -144,11 +155,19 @@ def query_words(query: str) -> list[str]:
     return words[:MAX_QUERY_WORDS]
 
 
-def search_condition(query: str) -> Q | None:
-    """The condition on `search_text` for a query; None when the query has no word."""
+def search_condition(query: str, *, vendor: str = "sqlite") -> Q | None:
+    """The condition for a query on the database `vendor`; None when the query has no word.
+
+    PostgreSQL: every word is a word of the document (`search_vector @@ plainto_tsquery(
+    'simple', …)`, the GIN index): "han man" finds "hạn mặn", not "hành … mạng".
+    Elsewhere: `search_text` contains every word (LIKE); a number and notation at the start
+    of a word."""
     words = query_words(query)
     if not words:
         return None
+    if vendor == "postgresql":
+        text = " ".join(words)
+        return Q(search_vector=SearchQuery(text, config="simple", search_type="plain"))
     condition = Q()
     for word in words:
         if _NUMBER_NOTATION.match(word):
@@ -161,9 +180,12 @@ def search_condition(query: str) -> Q | None:
 
 def search_documents(qs: QuerySet[D], query: str) -> QuerySet[D]:
     """`qs` (incoming or outgoing documents, already scoped) narrowed to those matching
-    `query`; nothing when the query has no word. Ordering is left to the caller."""
-    condition = search_condition(query)
-    return qs.none() if condition is None else qs.filter(condition)
+    `query`; nothing when the query has no word. Ordering is left to the caller; the two
+    search columns are not loaded."""
+    condition = search_condition(query, vendor=connections[qs.db].vendor)
+    if condition is None:
+        return qs.none()
+    return qs.filter(condition).defer("search_text", "search_vector")
 
 
 def search_incoming(qs: QuerySet[IncomingDocument], query: str) -> QuerySet[IncomingDocument]:
@@ -269,12 +291,46 @@ def visible_outgoing(user: User) -> QuerySet[OutgoingDocument]:
 
 
 def _each_once(model: type[D], scope: Q) -> QuerySet[D]:
-    """`model` rows matching `scope`. The scope follows many-valued relations (co-units,
-    reviewers): filtering by it directly lists a document once per matching co-unit, so the
-    rows are taken by primary key from it (a semi-join); no scope (everything) stays as is."""
-    if not scope:
-        return model._default_manager.all()
-    return model._default_manager.filter(pk__in=model._default_manager.filter(scope).values("pk"))
+    """`model` rows matching `scope`, each once: the scope follows many-valued relations
+    (co-units, reviewers), and filtering by it as it is would list a document once per matching
+    co-unit. Each such lookup becomes an EXISTS subquery instead of a join (`_exists_for_many`):
+    the same documents, no duplicates, and plans as cheap as for the other conditions."""
+    manager = model._default_manager
+    return manager.all() if not scope else manager.filter(_exists_for_many(model, scope))
+
+
+def _exists_for_many(model: type[Model], q: Q) -> Q:
+    """`q` with every lookup across a many-to-many or reverse foreign-key relation replaced by
+    EXISTS over the relation's rows, e.g. Q(co_units__in=units) by
+    Q(Exists(through.filter(incomingdocument=OuterRef("pk"), organisation__in=units)))."""
+    children: list[Any] = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_exists_for_many(model, child))
+            continue
+        if not isinstance(child, tuple):
+            children.append(child)
+            continue
+        lookup, value = child
+        name, _, rest = lookup.partition(LOOKUP_SEP)
+        try:
+            field: Any = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            children.append(child)
+            continue
+        if field.many_to_many and not field.auto_created:  # a ManyToManyField of `model`
+            through = field.remote_field.through._default_manager
+            target = field.m2m_reverse_field_name() + (LOOKUP_SEP + rest if rest else "")
+            rows = through.filter(**{field.m2m_field_name(): OuterRef("pk"), target: value})
+        elif field.one_to_many or field.many_to_many:  # the other side of a relation
+            rows = field.related_model._default_manager.filter(
+                **{field.field.name: OuterRef("pk"), rest or "pk": value}
+            )
+        else:
+            children.append(child)
+            continue
+        children.append(Exists(rows))
+    return Q(*children, _connector=q.connector, _negated=q.negated)
 
 
 def _outgoing_at(doc: OutgoingDocument) -> dt.datetime:
@@ -283,5 +339,7 @@ def _outgoing_at(doc: OutgoingDocument) -> dt.datetime:
 
 
 def _capped_count(qs: QuerySet[Any]) -> int:
-    """COUNT over at most COUNT_CAP + 1 rows (a subquery with LIMIT)."""
-    return qs.order_by()[: COUNT_CAP + 1].count()
+    """COUNT over at most COUNT_CAP + 1 rows: a subquery with the page's ORDER BY and a LIMIT,
+    so that PostgreSQL may stop walking the newest documents once it has found enough (for a
+    common word that is far cheaper than collecting every match from the index)."""
+    return qs[: COUNT_CAP + 1].count()
