@@ -126,11 +126,29 @@ def test_an_empty_query_finds_nothing(ubnd) -> None:  # type: ignore[no-untyped-
     )
 
 
-def test_like_wildcards_are_plain_characters(ubnd) -> None:  # type: ignore[no-untyped-def]
+def test_wildcards_and_quotes_are_not_search_syntax(ubnd) -> None:  # type: ignore[no-untyped-def]
     h.incoming(ubnd, subject="Tăng 50% ngân sách")
-    h.incoming(ubnd, subject="Tăng 500 người")
-    assert found("50%") == {"Tăng 50% ngân sách"}
+    h.incoming(ubnd, subject="Ý kiến của ông Nguyễn")
+    assert found("%") == set()
     assert found("_") == set()
+    assert found("' OR 1=1 --") == set()
+    assert found("50% ngân sách") == {"Tăng 50% ngân sách"}
+    assert found("'y kien'") == {"Ý kiến của ông Nguyễn"}
+
+
+def test_the_search_follows_changes(ubnd) -> None:  # type: ignore[no-untyped-def]
+    # given
+    doc = h.incoming(ubnd, subject="Kế hoạch phòng chống lụt bão")
+    assert found("lut bao") == {doc.subject}
+
+    # when: the summary is corrected (as the services do: search_text recomputed and saved)
+    doc.subject = "Kế hoạch phòng chống hạn hán"
+    doc.search_text = search.search_text_for(doc)
+    doc.save(update_fields=["subject", "search_text"])
+
+    # then
+    assert found("lut bao") == set()
+    assert found("han han") == {doc.subject}
 
 
 def test_an_official_of_another_agency_sees_nothing() -> None:
