@@ -73,13 +73,13 @@ OUTGOING = Layout(
     pgettext_lazy(CTX, "Register of outgoing documents"),
     (
         Column("number_notation", _h("Number and notation of the document"), 16, 10, "center"),
-        Column("date", _h("Date of the document"), 12, 8, "center"),
-        Column("type_and_summary", _h("Type and summary of the document"), 50, 24),
+        Column("date", _h("Date of the document"), 12, 8.5, "center"),
+        Column("type_and_summary", _h("Type and summary of the document"), 50, 23),
         Column("signer", _h("Signer"), 20, 10),
-        Column("recipients", _h("Recipients of the document"), 32, 15),
+        Column("recipients", _h("Recipients of the document"), 32, 14),
         Column("keeper", _h("Unit or person keeping the file copy"), 20, 10),
         Column("copies", _h("Number of copies"), 8, 5, "center"),
-        Column("sent_on", _h("Date sent"), 12, 7, "center"),
+        Column("sent_on", _h("Date sent"), 12, 8.5, "center"),
         Column("receipt", _h("Receipt signature"), 12, 5),
         Column("note", _h("Note"), 20, 6),
     ),
@@ -90,16 +90,16 @@ INCOMING = Layout(
     "so-van-ban-den",
     pgettext_lazy(CTX, "Register of incoming documents"),
     (
-        Column("arrival_date", _h("Arrival date"), 12, 7, "center"),
+        Column("arrival_date", _h("Arrival date"), 12, 8.5, "center"),
         Column("arrival_number", _h("Arrival number"), 8, 5, "center"),
-        Column("author", _h("Author"), 28, 14),
+        Column("author", _h("Author"), 28, 13),
         Column("number_notation", _h("Number and notation"), 16, 10, "center"),
-        Column("date", _h("Date"), 12, 7, "center"),
-        Column("type_and_summary", _h("Type and summary"), 50, 25),
+        Column("date", _h("Date"), 12, 8.5, "center"),
+        Column("type_and_summary", _h("Type and summary"), 50, 22),
         Column("receiver", _h("Receiving unit or person"), 24, 12),
-        Column("passed_on", _h("Date passed on"), 12, 7, "center"),
+        Column("passed_on", _h("Date passed on"), 12, 8.5, "center"),
         Column("receipt", _h("Receipt signature"), 12, 5),
-        Column("note", _h("Note"), 20, 8),
+        Column("note", _h("Note"), 20, 7.5),
     ),
 )
 
@@ -113,10 +113,10 @@ TRACKER = Layout(
             "document",
             _h("Type, number and notation, date and author of the document"),
             55,
-            32,
+            31.5,
         ),
         Column("receiver", _h("Receiving unit or person"), 28, 16),
-        Column("deadline", _h("Deadline"), 12, 8, "center"),
+        Column("deadline", _h("Deadline"), 12, 8.5, "center"),
         Column("progress", _h("Progress"), 32, 18),
         Column("replies", _h("Number and notation of the reply"), 18, 10, "center"),
         Column("note", _h("Note"), 16, 10),
@@ -323,6 +323,17 @@ def write_xlsx(layout: Layout, header: Header, rows: Iterable[Any]) -> IO[bytes]
             c.number_format = "dd/mm/yyyy"
         return c
 
+    # Sheet properties, views (the frozen headings) and column widths are written before the
+    # first row in write-only mode: set them all first.
+    top = [header.org_parent()] if header.org_parent() else []
+    heading_row = len(top) + 3 + len(header.lines) + 2
+    sheet.freeze_panes = f"A{heading_row + 2}"
+    sheet.print_title_rows = f"{heading_row}:{heading_row + 1}"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
     row = 0
 
     def line(values: list[Any], *, merge: bool = False) -> None:
@@ -332,8 +343,8 @@ def write_xlsx(layout: Layout, header: Header, rows: Iterable[Any]) -> IO[bytes]
         if merge:
             sheet.merged_cells.add(f"A{row}:{last}{row}")
 
-    if header.org_parent():
-        line([cell(header.org_parent())])
+    for text in top:
+        line([cell(text)])
     line([cell(header.org_name(), font=bold)])
     line([])
     line([cell(title.upper(), font=Font(name=FONT, size=14, bold=True), align=middle)], merge=True)
@@ -346,15 +357,12 @@ def write_xlsx(layout: Layout, header: Header, rows: Iterable[Any]) -> IO[bytes]
             for c in layout.columns
         ]
     )
-    heading_row = row
     line(
         [
             cell(n, font=Font(name=FONT, size=11, italic=True), align=middle, border=True)
             for n in layout.numbers()
         ]
     )
-    sheet.freeze_panes = f"A{row + 1}"
-    sheet.print_title_rows = f"{heading_row}:{row}"
     for values in rows:
         line(
             [
@@ -366,14 +374,8 @@ def write_xlsx(layout: Layout, header: Header, rows: Iterable[Any]) -> IO[bytes]
                 for c in layout.columns
             ]
         )
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    book.properties.title = (
-        f"{title} - {header.organisation.name}" if header.organisation else title
-    )
+    organisation = header.organisation
+    book.properties.title = f"{title} - {organisation.name}" if organisation else title
     book.properties.creator = "MotCua"
     out = tempfile.TemporaryFile()  # noqa: SIM115 (the caller streams and closes it)
     book.save(out)
@@ -389,7 +391,7 @@ def pdf_max_rows() -> int:
 
 
 def _bounded(rows: Iterable[Any], limit: int) -> list[Any]:
-    taken = []
+    taken: list[Any] = []
     iterator: Iterator[Any] = iter(rows)
     for row in iterator:
         if len(taken) == limit:
@@ -441,4 +443,4 @@ def _bytes_file(data: bytes) -> IO[bytes]:
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     out.write(data)
     out.seek(0)
-    return out  # type: ignore[return-value]
+    return out

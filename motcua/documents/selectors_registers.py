@@ -638,9 +638,9 @@ def retention_for(organisation: Organisation, document_type: str) -> Retention:
         )
     )
     own = [row for row in rows if row.organisation_id is not None]
-    chosen = (own or rows or [None])[0]
-    if chosen is None:
+    if not (own or rows):
         return NO_RULE
+    chosen = (own or rows)[0]
     return Retention(years=chosen.years, permanent=chosen.years is None)
 
 

@@ -62,7 +62,7 @@ def _lock_file(document_file: DocumentFile) -> DocumentFile:
 
 def _lock_document(document: Document) -> Document:
     model = type(document)
-    return model.objects.select_for_update(of=("self",)).get(pk=document.pk)  # type: ignore[no-any-return]
+    return model.objects.select_for_update(of=("self",)).get(pk=document.pk)
 
 
 def _ensure_open(document_file: DocumentFile) -> None:

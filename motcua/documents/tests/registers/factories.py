@@ -163,7 +163,7 @@ def make_incoming(
     world: SimpleNamespace,
     *,
     arrival_number: int,
-    arrived: dt.datetime = vn(YEAR, 3, 9, 8, 15),
+    arrived: dt.datetime | None = None,
     sender: str = "Ủy ban nhân dân huyện Trần Văn Thời",
     code_number: str = "5",
     code_notation: str = "KH-UBND",
@@ -175,6 +175,7 @@ def make_incoming(
     **fields: Any,
 ) -> IncomingDocument:
     organisation = organisation or world.dept
+    arrived = arrived or vn(YEAR, 3, 9, 8, 15)
     values: dict[str, Any] = {
         "organisation": organisation,
         "state": IncomingState.ASSIGNED if assigned else IncomingState.REGISTERED,

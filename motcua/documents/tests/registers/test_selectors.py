@@ -34,7 +34,7 @@ def _filters(world, **kwargs) -> sel.RegisterFilters:
     return sel.RegisterFilters(organisation=world.dept, **kwargs)
 
 
-# --- outgoing register ---------------------------------------------------------------------------
+# --- outgoing register ----------------------------------------------------------------------------
 
 
 def test_outgoing_register_lists_numbered_documents_in_number_order_with_the_form_columns(world):
@@ -43,9 +43,7 @@ def test_outgoing_register_lists_numbered_documents_in_number_order_with_the_for
     first = make_outgoing(
         world, number=5, urgency=Urgency.URGENT, note="Gửi kèm phụ lục", issued_amount=6
     )
-    make_outgoing(
-        world, number=None, code_notation="", state=OutgoingState.DRAFT, issued_date=None
-    )
+    make_outgoing(world, number=None, code_notation="", state=OutgoingState.DRAFT, issued_date=None)
     make_outgoing(
         world,
         number=1,
@@ -150,7 +148,7 @@ def test_a_document_with_several_reviewers_is_one_line(world):
     assert [d.pk for d in qs] == [document.pk]
 
 
-# --- incoming register ---------------------------------------------------------------------------
+# --- incoming register ----------------------------------------------------------------------------
 
 
 def test_incoming_register_lines_and_columns(world):
@@ -272,7 +270,7 @@ def test_processing_tracker_marks_an_overdue_document(world):
     assert row.note.startswith("Quá hạn")
 
 
-# --- parsing, paging, iterating ------------------------------------------------------------------
+# --- parsing, paging, iterating -------------------------------------------------------------------
 
 
 def test_filters_from_a_query_string(world):
