@@ -29,7 +29,6 @@ from motcua.core.errors import Conflict, ValidationFailed
 from motcua.documents import policies
 from motcua.documents.enums import FileState
 from motcua.documents.models import (
-    DocumentEvent,
     DocumentFile,
     IncomingDocument,
     OutgoingDocument,
@@ -39,6 +38,7 @@ from motcua.documents.policies_registers import (
     ensure_can_manage_document_file,
 )
 from motcua.documents.selectors_registers import NO_RULE, Retention, retention_for
+from motcua.documents.services import shell
 from motcua.organisations.models import Organisation
 
 Document = OutgoingDocument | IncomingDocument
@@ -83,19 +83,17 @@ def _audit(action: str, document_file: DocumentFile, actor: Any, **changes: Any)
     )
 
 
-def _timeline(document: Document, action: str, actor: Any, document_file: DocumentFile) -> None:
-    """The document's own timeline: it went into, or came out of, a file."""
-    user = _user(actor)
-    DocumentEvent.objects.create(
-        outgoing=document if isinstance(document, OutgoingDocument) else None,
-        incoming=document if isinstance(document, IncomingDocument) else None,
+def _timeline(
+    document: Document, action: str, actor: Any, document_file: DocumentFile, ordinal: int
+) -> None:
+    """The document's own timeline (and its audit record): it went into, or out of, a file."""
+    shell.event(
+        document=document,
         action=action,
-        actor=user,
-        actor_name=(getattr(user, "full_name", "") or user.get_username()) if user else "",
-        at=timezone.now(),
-        from_state=document.state,
-        to_state=document.state,
-        data={"file": document_file.pk, "file_code": document_file.file_code},
+        actor=actor,
+        file=document_file.pk,
+        file_code=document_file.file_code,
+        ordinal=ordinal,
     )
 
 
@@ -220,7 +218,7 @@ def document_file_add(*, actor: Any, document_file: DocumentFile, document: Docu
     document.document_file = document_file
     document.file_ordinal = last + 1
     document.save(update_fields=["document_file", "file_ordinal", "updated_at"])
-    _timeline(document, "file_add", actor, document_file)
+    _timeline(document, "file_add", actor, document_file, document.file_ordinal)
     _audit(
         "add",
         document_file,
@@ -250,7 +248,7 @@ def document_file_remove(
         model._default_manager.filter(document_file=document_file, file_ordinal__gt=ordinal).update(
             file_ordinal=F("file_ordinal") - 1
         )
-    _timeline(document, "file_remove", actor, document_file)
+    _timeline(document, "file_remove", actor, document_file, ordinal)
     _audit(
         "remove",
         document_file,
