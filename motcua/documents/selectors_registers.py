@@ -187,6 +187,25 @@ def register_filters_parse(
     )
 
 
+def register_agency_of(user: Any, kind: str) -> Organisation | None:
+    """The agency whose registers an official reads by default: the nearest of their unit and
+    the units above it that keeps a register of `kind` (a clerk of "Văn phòng Sở" keeps the
+    department's registers), else their own unit."""
+    unit = getattr(user, "organisation", None)
+    if unit is None:
+        return None
+    chain = [unit.pk, *reversed(unit.ancestors_ids())]
+    keeping = set(
+        Register.objects.filter(organisation_id__in=chain, kind=kind).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    for pk in chain:
+        if pk in keeping:
+            return unit if pk == unit.pk else Organisation.objects.get(pk=pk)
+    return unit
+
+
 def _common(qs: QuerySet[M], filters: RegisterFilters) -> QuerySet[M]:
     if filters.organisation is not None:
         qs = qs.filter(organisation=filters.organisation)

@@ -22,7 +22,7 @@ from motcua.documents.policies_registers import (
     ensure_can_view_document_file,
     ensure_can_view_registers,
 )
-from motcua.documents.selectors_registers import register_filters_parse
+from motcua.documents.selectors_registers import register_agency_of, register_filters_parse
 
 
 def _download(export: registers.Export) -> FileResponse:
@@ -40,15 +40,15 @@ def _download(export: registers.Export) -> FileResponse:
 @require_GET
 def register_download(request: HttpRequest, name: str, fmt: str) -> FileResponse:
     """/registers/<outgoing|incoming|tracker>.<xlsx|pdf>?agency=…&year=…&date_from=…&date_to=…
-    &register=…&type=…&urgency=…&state=…&q=… (the agency defaults to the official's unit, the
-    year to this year)."""
+    &register=…&type=…&urgency=…&state=…&q=… (the agency defaults to the one keeping the
+    official's registers, the year to this year)."""
     user = request.user
     filters = register_filters_parse(
         request.GET, kind=registers.REGISTERS[name].kind, default_year=timezone.localdate().year
     )
     if filters.organisation is None and not is_provincial_admin(user):
-        own = getattr(user, "organisation", None)
-        filters = replace(filters, organisation=own)
+        agency = register_agency_of(user, registers.REGISTERS[name].kind)
+        filters = replace(filters, organisation=agency)
     ensure_can_view_registers(user, filters.organisation)
     return _download(registers.register_export(name, fmt, user=user, filters=filters))
 

@@ -30,7 +30,17 @@ def test_a_clerk_downloads_the_outgoing_register(client, world):
     assert "05/QĐ-STP" in values
 
 
-def test_the_agency_defaults_to_the_official_s_unit(client, world):
+def test_the_agency_defaults_to_the_one_keeping_the_official_s_registers(client, world):
+    # the clerk works in the department's office; the registers are the department's
+    make_outgoing(world, number=5)
+    client.force_login(world.clerk)
+    response = client.get(_url("outgoing", "xlsx"))
+    assert response.status_code == 200
+    assert "000.00.08.H12" in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    values = [c.value for row in book.worksheets[0].iter_rows() for c in row]
+    assert "05/QĐ-STP" in values
+
     client.force_login(world.leader)
     response = client.get(_url("tracker", "pdf"))
     assert response.status_code == 200
