@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import getpass
+import grp
 import ipaddress
 import logging
 import os
@@ -150,6 +151,7 @@ state_dir = {root}/state
 instance_name = motcua-test-{port}
 log_path = {root}/dovecot.log
 default_internal_user = {internal_user}
+default_internal_group = {internal_group}
 default_login_user = {login_user}
 first_valid_uid = {first_uid}
 protocols = imap
@@ -206,10 +208,17 @@ class Dovecot:
     def start(cls, root: Path, *, ca_file: Path, cert: Path, key: Path) -> Dovecot:
         if os.getuid() == 0:
             nobody = pwd.getpwnam("nobody")
-            uid, gid, internal, login = nobody.pw_uid, nobody.pw_gid, "dovecot", "dovenull"
-        else:
+            uid, gid, internal, group, login = (
+                nobody.pw_uid,
+                nobody.pw_gid,
+                "dovecot",
+                "dovecot",
+                "dovenull",
+            )
+        else:  # everything as the current user
             me = getpass.getuser()
             uid, gid, internal, login = os.getuid(), os.getgid(), me, me
+            group = grp.getgrgid(gid).gr_name
         for sub in ("run", "state", "home"):
             (root / sub).mkdir()
         server = cls(
@@ -226,6 +235,7 @@ class Dovecot:
                 port=server.port,
                 ssl_port=server.ssl_port,
                 internal_user=internal,
+                internal_group=group,
                 login_user=login,
                 first_uid=min(uid, 500),
                 cert=cert,
