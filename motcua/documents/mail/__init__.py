@@ -17,7 +17,14 @@ from motcua.documents.mail.messages import (
     main_attachment,
     message_parse,
 )
-from motcua.documents.mail.smtp import MailSendError, SendOutcome, reply_is_temporary, smtp_send
+from motcua.documents.mail.smtp import (
+    MailSendError,
+    SendOutcome,
+    message_build,
+    reply_is_temporary,
+    smtp_send,
+    smtp_send_message,
+)
 
 __all__ = [
     "FetchedMessage",
@@ -33,8 +40,10 @@ __all__ = [
     "mailbox_fetch",
     "mailbox_status",
     "main_attachment",
+    "message_build",
     "message_parse",
     "reply_is_temporary",
     "secret_resolve",
     "smtp_send",
+    "smtp_send_message",
 ]

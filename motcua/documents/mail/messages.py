@@ -201,10 +201,16 @@ def _edxml_root(data: bytes) -> bool:
     return False
 
 
+def is_edxml_envelope(attachment: MailAttachment) -> bool:
+    """The attachment starts like an edXML package (its root is the QCVN 102 envelope); cheap:
+    only the first element is read."""
+    return _looks_like_xml(attachment) and _edxml_root(attachment.data)
+
+
 def is_edxml(attachment: MailAttachment) -> bool:
     """An edXML package: its root is the QCVN 102 envelope and, once the edXML library is
     installed (motcua.documents.edxml), it parses as a document or status package."""
-    if not _looks_like_xml(attachment) or not _edxml_root(attachment.data):
+    if not is_edxml_envelope(attachment):
         return False
     try:
         edxml = importlib.import_module("motcua.documents.edxml")

@@ -130,6 +130,12 @@ def smtp_send(
         message_id=message_id,
         headers=headers,
     )
+    return smtp_send_message(config, msg, to=to)
+
+
+def smtp_send_message(config: SmtpConfig, msg: EmailMessage, *, to: list[str]) -> SendOutcome:
+    """Send a message built by `message_build` (the caller keeps ``msg.as_bytes()``: the
+    exact message sent)."""
     sent_id = str(msg["Message-ID"])
     server: smtplib.SMTP | None = None
     try:
