@@ -39,22 +39,26 @@ def mail_servers() -> Iterator[MailServers]:
         servers.stop()
 
 
-@pytest.fixture
-def mailbox(mail_servers: MailServers) -> SimpleNamespace:
-    """A new mailbox on the servers, with the configurations that read it and send mail."""
-    login, password, address = mail_servers.mailbox_add()
+def new_mailbox(servers: MailServers, prefix: str = "vanthu") -> SimpleNamespace:
+    """A new mailbox on the servers, with the configuration that reads it."""
+    login, password, address = servers.mailbox_add(prefix)
     return SimpleNamespace(
         login=login,
         password=password,
         address=address,
         imap=MailboxConfig(
             host="127.0.0.1",
-            port=mail_servers.dovecot.port,
+            port=servers.dovecot.port,
             username=login,
             password=password,
             security="none",
         ),
     )
+
+
+@pytest.fixture
+def mailbox(mail_servers: MailServers) -> SimpleNamespace:
+    return new_mailbox(mail_servers)
 
 
 def smtp_config(servers: MailServers, *, sender: str = f"vanthu@{DOMAIN}") -> SmtpConfig:
