@@ -185,17 +185,25 @@ def _looks_like_xml(attachment: MailAttachment) -> bool:
 
 
 def _edxml_root(data: bytes) -> bool:
-    """The document's first element is edXML's envelope (read no further than it: what
-    follows, e.g. an AttachmentEncoded beside the envelope, is the edXML parser's business)."""
+    """The package's envelope opens the document: as its root, or as the first child of an
+    ``edXML`` wrapper in the edXML namespace (the canonical layout, with AttachmentEncoded
+    beside the envelope). Reads no further than the envelope's start tag."""
     from lxml import etree
 
     parser = etree.XMLPullParser(events=("start",), resolve_entities=False, no_network=True)
+    seen: list[etree.QName] = []
     try:
         for offset in range(0, min(len(data), 64 * 1024), 1024):
             parser.feed(data[offset : offset + 1024])
             for _event, element in parser.read_events():
                 tag = etree.QName(element)
-                return tag.localname == EDXML_ROOT and tag.namespace in (EDXML_NAMESPACE, None)
+                if tag.namespace not in (EDXML_NAMESPACE, None):
+                    return False
+                if tag.localname == EDXML_ROOT:
+                    return True
+                seen.append(tag)
+                if len(seen) == 2:  # a wrapper whose first child is not the envelope
+                    return False
     except etree.LxmlError:
         return False
     return False

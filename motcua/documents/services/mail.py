@@ -192,36 +192,36 @@ def mail_message_receive(*, mailbox_id: int, fetched: FetchedMessage) -> str:
     return outcome
 
 
-def _edxml_package(attachments: list[MailAttachment]) -> tuple[Any, str]:
-    """(the first attachment that reads as an edXML package, or None; why a package-looking
-    attachment did not read)."""
+def _edxml_package(attachments: list[MailAttachment]) -> tuple[Any, bool, str]:
+    """(the first attachment that reads as an edXML package or None, whether it is a document
+    package (not a status), why a package-looking attachment did not read)."""
     candidates = [a for a in attachments if is_edxml_envelope(a)]
     if not candidates:
-        return None, ""
+        return None, False, ""
     try:  # (by name until the edXML reader is merged: mypy cannot see it before)
         edxml = importlib.import_module("motcua.documents.edxml")
     except ImportError:  # the edXML reader is not installed: the package cannot be read
-        return None, "edXML package not read: no edXML reader on this server"
-
+        return None, False, "edXML package not read: no edXML reader on this server"
     problem = ""
     for attachment in candidates:
         try:
-            return edxml.parse(attachment.data), ""
+            package = edxml.parse(attachment.data)
         except edxml.EdxmlError as exc:
             problem = f"{attachment.name}: {exc}"
-    return None, problem
+            continue
+        return package, isinstance(package, edxml.EdocPackage), ""
+    return None, False, problem
 
 
 def _receive(mailbox: OfficialMailbox, fetched: FetchedMessage, key: str) -> str:
     organisation = mailbox.organisation
-    package, problem = _edxml_package(fetched.attachments)
+    package, is_edoc, problem = _edxml_package(fetched.attachments)
     signed = [a for a in fetched.attachments if is_signed_pdf(a)]
     agency = (
         Agency.objects.filter(email__iexact=fetched.sender).order_by("id").first()
         if fetched.sender
         else None
     )
-    is_edoc = package is not None and type(package).__name__ == "EdocPackage"
     outcome = "received" if is_edoc or signed else "ignored"
     row = _log_received(
         mailbox=mailbox,

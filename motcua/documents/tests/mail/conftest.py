@@ -126,9 +126,11 @@ def edxml_package(
     subject: str = "V/v triển khai thư điện tử công vụ",
     attachment: bytes = b"%PDF-1.4 stand-in",
 ) -> bytes:
-    """An edXML document package in the canonical layout (DOMAIN §9)."""
+    """An edXML document package in the canonical layout (DOMAIN §9, as motcua.documents.edxml
+    writes it): the prefixed envelope and the unprefixed AttachmentEncoded in an edXML root."""
     encoded = base64.b64encode(attachment).decode()
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2016">
 <edXML:edXMLEnvelope xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016">
   <edXML:edXMLHeader>
     <edXML:MessageHeader>
@@ -188,15 +190,16 @@ def edxml_package(
     </edXML:Manifest>
   </edXML:edXMLBody>
 </edXML:edXMLEnvelope>
-<AttachmentEncoded>
-  <Attachment>
-    <ContentId>1</ContentId>
-    <AttachmentName>Công văn 123.pdf</AttachmentName>
-    <ContentType>application/pdf</ContentType>
-    <ContentTransferEncoded>base64</ContentTransferEncoded>
-    <Value>{encoded}</Value>
-  </Attachment>
-</AttachmentEncoded>
+  <AttachmentEncoded>
+    <Attachment>
+      <ContentId>1</ContentId>
+      <AttachmentName>Công văn 123.pdf</AttachmentName>
+      <ContentType>application/pdf</ContentType>
+      <Description></Description>
+      <ContentTransferEncoded>{encoded}</ContentTransferEncoded>
+    </Attachment>
+  </AttachmentEncoded>
+</edXML>
 """.encode()
 
 

@@ -29,6 +29,11 @@ def multipart(*parts: str, headers: str = "") -> bytes:
     ).encode()
 
 
+_PACKAGE = edxml_package()
+ENVELOPE_ONLY = (
+    b'<?xml version="1.0" encoding="utf-8"?>\n'
+    + _PACKAGE[_PACKAGE.index(b"<edXML:edXMLEnvelope") : _PACKAGE.index(b"  <AttachmentEncoded>")]
+)
 PDF_PART = "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjcK\r\n"
 
 
@@ -118,13 +123,30 @@ def test_a_date_without_zone_is_read_as_utc():
             "text/xml",
             "edxml",
         ),
+        (ENVELOPE_ONLY, "goi.xml", "text/xml", "edxml"),  # the envelope as the root
         (b"<?xml version='1.0'?><edXMLEnvelope xmlns='urn:other'/>", "x.xml", "text/xml", "other"),
+        (
+            b"<edXML xmlns='http://www.mic.gov.vn/TBT/QCVN_102_2016'><Other/></edXML>",
+            "x.xml",
+            "text/xml",
+            "other",
+        ),
         (b"<not xml", "x.xml", "text/xml", "other"),
         (b"%PDF-1.7\n1 0 obj<</Type/Sig/ByteRange [0 10 20 30]>>endobj", "", "", "signed_pdf"),
         (b"%PDF-1.7\n1 0 obj<</Type/Page>>endobj", "a.pdf", "application/pdf", "other"),
         (b"/ByteRange [0 1 2 3] but no PDF header", "a.pdf", "application/pdf", "other"),
     ],
-    ids=["canonical", "unprefixed-bom", "foreign-ns", "broken", "signed", "unsigned", "not-pdf"],
+    ids=[
+        "canonical",
+        "unprefixed-bom",
+        "envelope-root",
+        "foreign-ns",
+        "wrapper-without-envelope",
+        "broken",
+        "signed",
+        "unsigned",
+        "not-pdf",
+    ],
 )
 def test_attachment_kinds(data, name, content_type, kind):
     assert attachment_kind(MailAttachment(name, content_type, data)) == kind
