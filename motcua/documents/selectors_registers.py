@@ -191,7 +191,7 @@ def register_agency_of(user: Any, kind: str) -> Organisation | None:
     """The agency whose registers an official reads by default: the nearest of their unit and
     the units above it that keeps a register of `kind` (a clerk of "Văn phòng Sở" keeps the
     department's registers), else their own unit."""
-    unit = getattr(user, "organisation", None)
+    unit: Organisation | None = getattr(user, "organisation", None)
     if unit is None:
         return None
     chain = [unit.pk, *reversed(unit.ancestors_ids())]
