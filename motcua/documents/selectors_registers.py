@@ -133,7 +133,7 @@ def register_filters_parse(
     date_to (yyyy-mm-dd or dd/mm/yyyy), type, urgency, state, q. `kind` is the register's
     direction (RegisterKind); the year defaults to `default_year` when no date is given.
 
-    Who may read the agency's registers is the caller's business (policies_registers)."""
+    Who may read the agency's registers is the caller's business (policies)."""
     organisation = None
     agency = str(data.get("agency") or "").strip()
     if agency:

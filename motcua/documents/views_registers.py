@@ -1,7 +1,7 @@
 """Downloads of the statutory registers and of a file's list of documents (.xlsx, PDF).
 
 Thin: the filters are read by `selectors_registers.register_filters_parse`, the permission is
-`policies_registers`, every line is filtered by the official's scope, and `registers` writes the
+`policies`, every line is filtered by the official's scope, and `registers` writes the
 file. Spreadsheets are streamed from a temporary file.
 """
 
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from motcua.accounts.policies import is_provincial_admin
 from motcua.documents import registers
 from motcua.documents.models import DocumentFile
-from motcua.documents.policies_registers import (
+from motcua.documents.policies import (
     ensure_can_view_document_file,
     ensure_can_view_registers,
 )

@@ -3,7 +3,7 @@ outgoing or incoming document in it (its DocOrdinal is its place in the file), t
 close the file.
 
 Every change goes through the same shell: the file's own row locked (then the document's, in
-that order everywhere), the one permission rule (policies_registers), a closed file refused,
+that order everywhere), the one permission rule (policies), a closed file refused,
 the change saved, and an audit record (plus an event on the document's timeline when a
 document goes in or out).
 
@@ -33,7 +33,7 @@ from motcua.documents.models import (
     IncomingDocument,
     OutgoingDocument,
 )
-from motcua.documents.policies_registers import (
+from motcua.documents.policies import (
     ensure_can_create_document_file,
     ensure_can_manage_document_file,
 )
