@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "motcua.feedback",
     "motcua.signatures",
     "motcua.reporting",
+    "motcua.documents",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
