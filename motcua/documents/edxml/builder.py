@@ -49,7 +49,7 @@ from motcua.documents.edxml.model import (
 )
 
 # Raw bytes per base64 chunk (a multiple of 3, so chunks concatenate without padding).
-ENCODE_CHUNK = 3 * 256 * 1024
+ENCODE_CHUNK = 3 * 64 * 1024
 
 _PROLOG = (
     '<?xml version="1.0" encoding="utf-8"?>\n'

@@ -47,7 +47,7 @@ MAX_TO_PLACE = 150
 MAX_ATTACHMENT_NAME = 200
 
 # Decoded attachment data stays in memory up to this size, then moves to a temporary file.
-SPOOL_MAX_SIZE = 1024 * 1024
+SPOOL_MAX_SIZE = 256 * 1024
 
 ErrorReason = Literal[
     "unreadable",  # the file or stream could not be read
@@ -168,11 +168,13 @@ class _SharedReader(io.RawIOBase):
         return self._pos
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        wanted = min(len(buffer), max(0, self._size - self._pos))
+        if not wanted:
+            return 0
         self._file.seek(self._pos)
-        data = self._file.read(min(len(buffer), max(0, self._size - self._pos)))
-        buffer[: len(data)] = data
-        self._pos += len(data)
-        return len(data)
+        read = self._file.readinto(memoryview(buffer)[:wanted])  # type: ignore[attr-defined]
+        self._pos += read
+        return int(read)
 
 
 @dataclass(slots=True, kw_only=True, eq=False)

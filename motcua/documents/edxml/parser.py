@@ -13,10 +13,12 @@ Refused with EdxmlError (one line, naming what is missing): input that is not we
 an edXML package, an edoc without From, To or Code, a status without From, ResponseFor or
 StatusCode, a StatusCode outside STATUS_CODES, attachment data that is not base64.
 
-Memory: a small input is parsed at once (lxml, then a walk over the tree); a large one is fed to
-lxml in chunks with a parser target that builds the tree for everything but the base64 text of
-the attachments, which it decodes chunk by chunk into spooled temporary files. A package with a
-50 MB attachment so needs a few MB of memory, not the 67 MB of its base64 text.
+Memory: an input up to WHOLE_PARSE_MAX (256 KiB) is parsed at once (lxml, then a walk over the
+tree); a larger one is fed to lxml in chunks with a parser target that builds the tree for
+everything but the base64 text of the attachments, which it decodes a window at a time into
+spooled temporary files. Parsing so needs about 1 MB beside the package whatever the size of its
+attachments (bench/bench_edxml.py: a 50 MB attachment grows the process by ~1.3 MB), not the
+67 MB of its base64 text.
 """
 
 from __future__ import annotations
@@ -55,14 +57,13 @@ from motcua.documents.edxml.model import (
 Source = bytes | bytearray | memoryview | str | os.PathLike[str] | IO[bytes]
 
 # Inputs up to this size are parsed in one go (faster for the usual small package); larger ones
-# are streamed.
-WHOLE_PARSE_MAX = 1024 * 1024
-FEED_CHUNK = 256 * 1024
-# Base64 text is decoded in pieces of about this many characters (a multiple of 4).
-DECODE_CHUNK = 1024 * 1024
+# are streamed, so that memory stays a fraction of the attachments' size.
+WHOLE_PARSE_MAX = 256 * 1024
+FEED_CHUNK = 64 * 1024
+# Base64 text is decoded in pieces of about this many characters.
+DECODE_CHUNK = 256 * 1024
 
 _XML_WS = " \t\r\n"
-_WS_BYTES = b" \t\r\n\f\v"
 # The streaming parser marks each ContentTransferEncoded element with the index of its decoded
 # data, in a namespace no package uses.
 _PAYLOAD_ATTR = "{urn:motcua:edxml-parser}payload"
@@ -188,27 +189,36 @@ def _load(source: Source) -> tuple[Any, list[_Payload]]:
             return _parse_whole(bytes(encoded), encoding="utf-8"), []
         return _parse_streamed(_slices(encoded), encoding="utf-8")
     if isinstance(source, str | os.PathLike):
+        label = repr(os.fspath(source))
         try:
-            with Path(source).open("rb") as stream:
-                return _load_stream(stream)
+            stream = Path(source).open("rb")  # noqa: SIM115 - closed below
         except OSError as exc:
             raise EdxmlError(
-                f"cannot read {os.fspath(source)!r}: {exc.strerror or exc}", reason="unreadable"
+                f"cannot read {label}: {exc.strerror or exc}", reason="unreadable"
             ) from exc
-    try:
-        return _load_stream(source)
-    except OSError as exc:
-        raise EdxmlError(f"cannot read the package: {exc}", reason="unreadable") from exc
+        with stream:
+            return _load_stream(stream, label)
+    return _load_stream(source, "the package")
 
 
-def _load_stream(stream: IO[bytes]) -> tuple[Any, list[_Payload]]:
-    head = stream.read(WHOLE_PARSE_MAX + 1)
+def _load_stream(stream: IO[bytes], label: str) -> tuple[Any, list[_Payload]]:
+    # Only errors reading the input mean an unreadable package; an OSError while writing the
+    # attachments' temporary files (a full disk) is the server's and propagates as it is.
+    def read(size: int) -> bytes:
+        try:
+            return stream.read(size)
+        except OSError as exc:
+            raise EdxmlError(
+                f"cannot read {label}: {exc.strerror or exc}", reason="unreadable"
+            ) from exc
+
+    head = read(WHOLE_PARSE_MAX + 1)
     if len(head) <= WHOLE_PARSE_MAX:
         return _parse_whole(head), []
 
     def chunks() -> Iterator[bytes]:
         yield head
-        while chunk := stream.read(FEED_CHUNK):
+        while chunk := read(FEED_CHUNK):
             yield chunk
 
     return _parse_streamed(chunks(), encoding=None)
@@ -277,7 +287,7 @@ class _Base64Sink:
         )
         self._pending: list[str] = []
         self._pending_len = 0
-        self._carry = b""
+        self._carry = ""
         self.size = 0
 
     def write(self, text: str) -> None:
@@ -287,8 +297,10 @@ class _Base64Sink:
             self._decode(final=False)
 
     def write_all(self, text: str) -> None:
-        for start in range(0, len(text), DECODE_CHUNK):
-            self.write(text[start : start + DECODE_CHUNK])
+        """The whole text at once (the small-package path: the text is in memory already)."""
+        self._pending.append(text)
+        self._pending_len += len(text)
+        self._decode(final=False)
 
     def finish(self) -> _Payload:
         self._decode(final=True)
@@ -299,25 +311,39 @@ class _Base64Sink:
         self._spool.close()
 
     def _decode(self, *, final: bool) -> None:
-        text = self._pending[0] if len(self._pending) == 1 else "".join(self._pending)
-        self._pending.clear()
+        pending = self._pending
+        text = pending[0] if len(pending) == 1 else "".join(pending)
+        pending.clear()
         self._pending_len = 0
-        try:
-            raw = text.encode("ascii")
-        except UnicodeEncodeError as exc:
-            raise _bad_base64() from exc
-        raw = self._carry + raw.translate(None, _WS_BYTES)
-        if final and len(raw) % 4 > 1:
-            raw += b"=" * (-len(raw) % 4)  # some senders drop the padding
-        usable = len(raw) if final else len(raw) - len(raw) % 4
-        self._carry = raw[usable:]
+        if self._carry:
+            text = self._carry + text
+        # a2b_base64 takes ASCII text as it is; line-wrapped base64 loses its whitespace first
+        # (as bytes: str.translate is several times slower).
+        encoded: str | bytes = text
+        if "\n" in text or " " in text or "\r" in text or "\t" in text:
+            try:
+                encoded = text.encode("ascii").translate(None, b" \t\r\n\f\v")
+            except UnicodeEncodeError as exc:
+                raise _bad_base64() from exc
+        if final:
+            missing = -len(encoded) % 4
+            if missing in (1, 2):  # some senders drop the padding
+                if isinstance(encoded, str):
+                    encoded += "=" * missing
+                else:
+                    encoded += b"=" * missing
+            usable = len(encoded)
+        else:
+            usable = len(encoded) - len(encoded) % 4
+        carry = encoded[usable:]
+        self._carry = carry if isinstance(carry, str) else carry.decode("ascii")
         if not usable:
             return
         try:
             data = binascii.a2b_base64(
-                raw[:usable] if usable != len(raw) else raw, strict_mode=True
+                encoded if usable == len(encoded) else encoded[:usable], strict_mode=True
             )
-        except binascii.Error as exc:
+        except (binascii.Error, ValueError) as exc:  # ValueError: not ASCII
             raise _bad_base64() from exc
         self._spool.write(data)
         self.size += len(data)
@@ -334,15 +360,15 @@ class _StreamingTarget:
     each ContentTransferEncoded goes straight to a base64 decoder (the element is marked with
     the index of its decoded data).
 
-    lxml turns an exception raised in a target method into a vague syntax error, so the first
-    EdxmlError is kept in `error` (the rest of the input is then ignored) and raised by the
-    caller."""
+    lxml turns an exception raised in a target method into a vague syntax error ("missing end
+    tags"), so the first exception (an EdxmlError, or an OSError from a full disk) is kept in
+    `error`, the rest of the input ignored, and the caller raises it."""
 
     def __init__(self) -> None:
         self._builder = etree.TreeBuilder()
         self._sink: _Base64Sink | None = None
         self.payloads: list[_Payload] = []
-        self.error: EdxmlError | None = None
+        self.error: Exception | None = None
 
     def start(self, tag: str, attrib: dict[str, str], nsmap: dict[str, str]) -> Any:
         if self._sink is not None:
@@ -367,7 +393,7 @@ class _StreamingTarget:
             return
         try:
             self._sink.write(data)
-        except EdxmlError as exc:
+        except Exception as exc:  # kept, raised by the caller
             self._fail(exc)
 
     def end(self, tag: str) -> Any:
@@ -375,7 +401,7 @@ class _StreamingTarget:
             sink, self._sink = self._sink, None
             try:
                 self.payloads.append(sink.finish())
-            except EdxmlError as exc:
+            except Exception as exc:  # kept, raised by the caller
                 sink.discard()
                 self._fail(exc)
         return self._builder.end(tag)
@@ -389,7 +415,7 @@ class _StreamingTarget:
     def close(self) -> Any:
         return self._builder.close()
 
-    def _fail(self, error: EdxmlError) -> None:
+    def _fail(self, error: Exception) -> None:
         if self.error is None:
             self.error = error
         if self._sink is not None:
@@ -406,26 +432,61 @@ class _StreamingTarget:
 # ----------------------------------------------------------------------------------------------
 # Walking the tree (local names only: prefixes and namespaces vary between senders)
 
-Kids = dict[str, list[Any]]
+Kids = dict[str, list[Any]]  # child elements by local name, in document order
+Leaves = dict[str, str]  # the first text of each child, by local name
+
+# "{namespace}Local" -> "Local": packages repeat a few dozen tags, so this saves a slice per
+# element on the hot path. Bounded, since the tags come from outside.
+_LOCAL_NAMES: dict[str, str] = {}
+_LOCAL_NAMES_MAX = 4096
+
+
+def _name(tag: Any) -> str | None:
+    """The local name of an element's tag; None for comments and processing instructions."""
+    name = _LOCAL_NAMES.get(tag) if tag.__class__ is str else None
+    if name is None:
+        if not isinstance(tag, str):
+            return None
+        name = tag[tag.rfind("}") + 1 :]
+        if len(_LOCAL_NAMES) < _LOCAL_NAMES_MAX:
+            _LOCAL_NAMES[tag] = name
+    return name
 
 
 def _kids(element: Any) -> Kids:
     kids: Kids = {}
     for child in element:
-        tag = child.tag
-        if isinstance(tag, str):
-            name = tag[tag.rfind("}") + 1 :]
-            found = kids.get(name)
-            if found is None:
-                kids[name] = [child]
-            else:
-                found.append(child)
+        name = _name(child.tag)
+        if name is None:
+            continue
+        found = kids.get(name)
+        if found is None:
+            kids[name] = [child]
+        else:
+            found.append(child)
     return kids
 
 
+def _leaves(element: Any) -> Leaves:
+    """For a group of simple values (From, Code, SignerInfo, …): each child's text by local
+    name, stripped, the first one winning. One pass, no lists."""
+    leaves: Leaves = {}
+    for child in element:
+        name = _name(child.tag)
+        if name is None or name in leaves:
+            continue
+        text = child.text
+        leaves[name] = text.strip(_XML_WS) if text else ""
+    return leaves
+
+
+def _leaves_of(kids: Kids, name: str) -> Leaves:
+    found = kids.get(name)
+    return _leaves(found[0]) if found else {}
+
+
 def _local(element: Any) -> str:
-    tag = element.tag
-    return tag[tag.rfind("}") + 1 :] if isinstance(tag, str) else ""
+    return _name(element.tag) or ""
 
 
 def _text_of(element: Any) -> str:
@@ -449,12 +510,6 @@ def _first_in(kid_maps: Iterable[Kids], *names: str) -> Any:
     return None
 
 
-def _sub(kids: Kids, name: str) -> Kids:
-    """The children of `name` (an empty map when it is absent)."""
-    found = kids.get(name)
-    return _kids(found[0]) if found else {}
-
-
 def _text(kids: Kids, name: str) -> str:
     found = kids.get(name)
     if not found:
@@ -474,33 +529,32 @@ def _texts(element: Any, item: str) -> list[str]:
 
 
 class _Notes:
+    """Reads dates and numbers tolerantly, noting what could not be read."""
+
     def __init__(self) -> None:
         self.items: list[str] = []
 
-    def date(self, kids: Kids, name: str, where: str) -> date | None:
-        raw = _text(kids, name)
+    def date(self, raw: str, label: str) -> date | None:
         try:
             return parse_date_text(raw)
         except ValueError:
-            self.items.append(f"{where}{name} {raw!r} is not a date; read as empty")
+            self.items.append(f"{label} {raw!r} is not a date; read as empty")
             return None
 
-    def timestamp(self, kids: Kids, name: str, where: str) -> datetime | None:
-        raw = _text(kids, name)
+    def timestamp(self, raw: str, label: str) -> datetime | None:
         try:
             return parse_timestamp_text(raw)
         except ValueError:
-            self.items.append(f"{where}{name} {raw!r} is not a date and time; read as empty")
+            self.items.append(f"{label} {raw!r} is not a date and time; read as empty")
             return None
 
-    def integer(self, kids: Kids, name: str, where: str) -> int | None:
-        raw = _text(kids, name)
+    def integer(self, raw: str, label: str) -> int | None:
         if not raw:
             return None
         try:
             return int(raw)
         except ValueError:
-            self.items.append(f"{where}{name} {raw!r} is not a whole number; read as empty")
+            self.items.append(f"{label} {raw!r} is not a whole number; read as empty")
             return None
 
 
@@ -555,36 +609,39 @@ def _read_package(root: Any, payloads: list[_Payload]) -> Package:
 
 
 def _organ(element: Any) -> Organ:
-    kids = _kids(element)
+    leaves = _leaves(element)
+    get = leaves.get
     return Organ(
-        organ_id=_text(kids, "OrganId"),
-        organ_name=_text(kids, "OrganName"),
-        organization_in_charge=_text(kids, "OrganizationInCharge"),
-        organ_add=_text(kids, "OrganAdd"),
-        email=_text(kids, "Email"),
-        telephone=_text(kids, "Telephone"),
-        fax=_text(kids, "Fax"),
-        website=_text(kids, "Website"),
+        organ_id=get("OrganId", ""),
+        organ_name=get("OrganName", ""),
+        organization_in_charge=get("OrganizationInCharge", ""),
+        organ_add=get("OrganAdd", ""),
+        email=get("Email", ""),
+        telephone=get("Telephone", ""),
+        fax=get("Fax", ""),
+        website=get("Website", ""),
     )
 
 
 def _response_for(element: Any, notes: _Notes) -> ResponseFor:
-    kids = _kids(element)
+    leaves = _leaves(element)
     return ResponseFor(
-        organ_id=_text(kids, "OrganId"),
-        code=_text(kids, "Code"),
-        promulgation_date=notes.date(kids, "PromulgationDate", "ResponseFor/"),
-        document_id=_text(kids, "DocumentId"),
+        organ_id=leaves.get("OrganId", ""),
+        code=leaves.get("Code", ""),
+        promulgation_date=notes.date(
+            leaves.get("PromulgationDate", ""), "ResponseFor/PromulgationDate"
+        ),
+        document_id=leaves.get("DocumentId", ""),
     )
 
 
 def _staff(element: Any) -> StaffInfo:
-    kids = _kids(element)
+    leaves = _leaves(element)
     return StaffInfo(
-        department=_text(kids, "Department"),
-        staff=_text(kids, "Staff"),
-        mobile=_text(kids, "Mobile"),
-        email=_text(kids, "Email"),
+        department=leaves.get("Department", ""),
+        staff=leaves.get("Staff", ""),
+        mobile=leaves.get("Mobile", ""),
+        email=leaves.get("Email", ""),
     )
 
 
@@ -620,10 +677,10 @@ def _read_edoc(
     code_el = _first(mk, "Code")
     if code_el is None:
         _missing("edoc package has no Code in MessageHeader", "Code")
-    code_kids = _kids(code_el)
-    if code_kids:
-        code_number = _text(code_kids, "CodeNumber")
-        code_notation = _text(code_kids, "CodeNotation")
+    if len(code_el):
+        code = _leaves(code_el)
+        code_number = code.get("CodeNumber", "")
+        code_notation = code.get("CodeNotation", "")
     else:  # <Code>12/QĐ-UBND</Code>
         code_number, _, code_notation = _text_of(code_el).partition("/")
         if code_number or code_notation:
@@ -631,15 +688,18 @@ def _read_edoc(
     if not code_number and not code_notation:
         _missing("Code has neither CodeNumber nor CodeNotation", "Code")
 
-    promulgation = _sub(mk, "PromulgationInfo")
-    document_type = _sub(mk, "DocumentType")
-    signer = _sub(mk, "SignerInfo")
-    other = _sub(mk, "OtherInfo")
+    promulgation = _leaves_of(mk, "PromulgationInfo")
+    document_type = _leaves_of(mk, "DocumentType")
+    signer = _leaves_of(mk, "SignerInfo")
+    other_el = _first(mk, "OtherInfo")
+    other = _leaves(other_el) if other_el is not None else {}
+    appendixes_el = _first(_kids(other_el), "Appendixes") if other_el is not None else None
     to_places_el = _first(mk, "ToPlaces")
-    appendixes_el = _first(other, "Appendixes")
-    promulgation_date = notes.date(promulgation, "PromulgationDate", "PromulgationInfo/")
+    promulgation_date = notes.date(
+        promulgation.get("PromulgationDate", ""), "PromulgationInfo/PromulgationDate"
+    )
 
-    priority = notes.integer(other, "Priority", "OtherInfo/")
+    priority = notes.integer(other.get("Priority", ""), "OtherInfo/Priority")
     document_id = _text(mk, "DocumentId")
     if not document_id:
         document_id = EdocPackage.make_document_id(
@@ -652,11 +712,11 @@ def _read_edoc(
     trace_elements = trace_kids.get("TraceHeader") or header_kids.get("TraceHeader") or []
     trace_headers = []
     for element in trace_elements:
-        kids = _kids(element)
+        trace = _leaves(element)
         trace_headers.append(
             TraceHeader(
-                organ_id=_text(kids, "OrganId"),
-                timestamp=notes.timestamp(kids, "Timestamp", "TraceHeader/"),
+                organ_id=trace.get("OrganId", ""),
+                timestamp=notes.timestamp(trace.get("Timestamp", ""), "TraceHeader/Timestamp"),
             )
         )
     business_el = _first_in((trace_kids, header_kids, mk), "Bussiness", "Business")
@@ -667,27 +727,29 @@ def _read_edoc(
         to=to,
         code_number=code_number,
         code_notation=code_notation,
-        place=_text(promulgation, "Place"),
+        place=promulgation.get("Place", ""),
         promulgation_date=promulgation_date,
-        document_type=notes.integer(document_type, "Type", "DocumentType/"),
-        type_name=_text(document_type, "TypeName"),
+        document_type=notes.integer(document_type.get("Type", ""), "DocumentType/Type"),
+        type_name=document_type.get("TypeName", ""),
         subject=_text(mk, "Subject"),
         content=_text(mk, "Content"),
         signer=Signer(
-            competence=_text(signer, "Competence"),
-            position=_text(signer, "Position"),
-            full_name=_text(signer, "FullName"),
+            competence=signer.get("Competence", ""),
+            position=signer.get("Position", ""),
+            full_name=signer.get("FullName", ""),
         ),
-        due_date=notes.date(mk, "DueDate", ""),
+        due_date=notes.date(_text(mk, "DueDate"), "DueDate"),
         to_places=_texts(to_places_el, "Place") if to_places_el is not None else [],
         priority=0 if priority is None else priority,
-        sphere_of_promulgation=_text(other, "SphereOfPromulgation"),
-        typer_notation=_text(other, "TyperNotation"),
-        promulgation_amount=notes.integer(other, "PromulgationAmount", "OtherInfo/"),
-        page_amount=notes.integer(other, "PageAmount", "OtherInfo/"),
+        sphere_of_promulgation=other.get("SphereOfPromulgation", ""),
+        typer_notation=other.get("TyperNotation", ""),
+        promulgation_amount=notes.integer(
+            other.get("PromulgationAmount", ""), "OtherInfo/PromulgationAmount"
+        ),
+        page_amount=notes.integer(other.get("PageAmount", ""), "OtherInfo/PageAmount"),
         appendixes=_texts(appendixes_el, "Appendix") if appendixes_el is not None else [],
         response_for=[_response_for(el, notes) for el in mk.get("ResponseFor", ())],
-        steering_type=notes.integer(mk, "SteeringType", ""),
+        steering_type=notes.integer(_text(mk, "SteeringType"), "SteeringType"),
         document_id=document_id,
         trace_headers=trace_headers,
         business=_business(business_el, notes) if business_el is not None else None,
@@ -707,7 +769,7 @@ def _business(element: Any, notes: _Notes) -> Business:
         if not name:
             continue
         if name in ("BussinessDocType", "BusinessDocType"):
-            business.business_doc_type = notes.integer({name: [child]}, name, "Bussiness/")
+            business.business_doc_type = notes.integer(_text_of(child), f"Bussiness/{name}")
         elif name in ("BussinessDocReason", "BusinessDocReason"):
             business.business_doc_reason = _text_of(child)
         elif name == "DocumentId":
@@ -715,7 +777,7 @@ def _business(element: Any, notes: _Notes) -> Business:
         elif name == "StaffInfo":
             business.staff_info.append(_staff(child))
         elif name == "Paper":
-            business.paper = notes.integer({name: [child]}, name, "Bussiness/")
+            business.paper = notes.integer(_text_of(child), "Bussiness/Paper")
         else:
             business.details.append(_node(child))
     return business
@@ -755,14 +817,13 @@ def _attachments(
             if _local(element) != "Attachment":
                 continue
             kids = _kids(element)
-            data = _first(kids, "ContentTransferEncoded")
             encoded.append(
                 _Encoded(
                     content_id=_content_id(_text(kids, "ContentId")),
                     name=_text(kids, "AttachmentName"),
                     content_type=_text(kids, "ContentType"),
                     description=_text(kids, "Description"),
-                    payload=_payload(data, payloads),
+                    payload=_payload(_first(kids, "ContentTransferEncoded"), payloads),
                 )
             )
 
@@ -774,9 +835,9 @@ def _attachments(
 
     attachments = []
     for reference in references:
-        kids = _kids(reference)
-        content_id = _content_id(_text(kids, "ContentId") or reference.get(_XLINK_HREF))
-        name = _text(kids, "AttachmentName")
+        leaves = _leaves(reference)
+        content_id = _content_id(leaves.get("ContentId") or reference.get(_XLINK_HREF))
+        name = leaves.get("AttachmentName", "")
         match = next((e for e in encoded if content_id and e.content_id == content_id), None)
         if match is None and not content_id:
             match = next((e for e in encoded if name and e.name == name), None)
@@ -793,8 +854,8 @@ def _attachments(
                 match,
                 content_id=content_id or match.content_id,
                 name=name,
-                content_type=_text(kids, "ContentType"),
-                description=_text(kids, "Description"),
+                content_type=leaves.get("ContentType", ""),
+                description=leaves.get("Description", ""),
             )
         )
     for unreferenced in encoded:
@@ -871,6 +932,6 @@ def _read_status(kids: Kids) -> StatusPackage:
         staff=_staff(staff_el) if staff_el is not None else StaffInfo(),
         status_code=code,
         description=_text(kids, "Description"),
-        timestamp=notes.timestamp(kids, "Timestamp", ""),
+        timestamp=notes.timestamp(_text(kids, "Timestamp"), "Timestamp"),
         notes=notes.items,
     )

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from motcua.documents.edxml import EdxmlError, parse, parse_edoc, parse_status
+from motcua.documents.edxml import EdxmlError, parse, parse_edoc, parse_status, parser
 from motcua.documents.tests.edxml.conftest import sample, sample_text
 
 
@@ -259,3 +259,15 @@ def test_missing_document_id_is_derived_and_noted(parse_mode: str) -> None:
 
     assert package.document_id == "000.00.00.H12,2019/03/12,05/QĐ-UBND"
     assert "no DocumentId; derived from From, PromulgationDate and Code" in package.notes
+
+
+def test_a_full_disk_is_not_reported_as_a_broken_package(parse_mode: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # given the temporary files for attachment data cannot be written
+    def no_space(self, *, final):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(parser._Base64Sink, "_decode", no_space)
+
+    # then parsing fails with the disk's error (a server fault), not an EdxmlError (a bad package)
+    with pytest.raises(OSError, match="No space left on device"):
+        parse(sample("edoc_sdk.edxml"))
