@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -41,7 +42,7 @@ def _response_for(response: ResponseFor) -> dict[str, str | None]:
 
 def describe(path: str) -> dict[str, Any]:
     """The JSON-ready description of the package in `path` (raises EdxmlError)."""
-    package = parse(path)
+    package = parse(Path(path))  # a Path: a name starting with '<' is still a file
     if isinstance(package, EdocPackage):
         try:
             return {
