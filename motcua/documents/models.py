@@ -358,6 +358,8 @@ class OutgoingDocument(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # DocOrdinal (Decree 30 Annex VI): the document's place in its file, 1, 2, … (no gaps).
+    file_ordinal = models.PositiveIntegerField(_("order in the file"), null=True, blank=True)
     # Folded number and notation, summary, author, signer and the text of text PDFs, for search:
     # computed by motcua.documents.search.search_text_for, kept by the services (0004_search_*).
     search_text = models.TextField(blank=True, default="", editable=False)
@@ -642,6 +644,8 @@ class IncomingDocument(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # DocOrdinal (Decree 30 Annex VI): the document's place in its file, 1, 2, … (no gaps).
+    file_ordinal = models.PositiveIntegerField(_("order in the file"), null=True, blank=True)
     # Folded number and notation, summary, author, signer and the text of text PDFs, for search:
     # computed by motcua.documents.search.search_text_for, kept by the services (0004_search_*).
     search_text = models.TextField(blank=True, default="", editable=False)

@@ -125,7 +125,7 @@ def postgresql_backward(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("documents", "0001_initial")]
+    dependencies = [("documents", "0003_registers_files")]
 
     operations = [
         migrations.AddField(
