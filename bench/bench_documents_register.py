@@ -32,7 +32,6 @@ Usage: python bench/bench_documents_register.py [--count 1000000] [--runs 30] [-
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import statistics
 import sys
@@ -850,13 +849,16 @@ def main() -> int:
         p = Paginator(qs, 20).page(number)  # COUNT, then the page (what list views do)
         return len(list(p.object_list))
 
-    def first_page_capped(qs: Any, *, roomy: bool = True) -> int:
-        """A search result page: 20 rows and a count up to search.COUNT_CAP, inside
-        search.search_work_mem() as the pages run it (roomy=False: without)."""
-        with search.search_work_mem() if roomy else contextlib.nullcontext():
-            rows = list(qs[:20])
-            search.count_capped(qs)
-        return len(rows)
+    def search_page(qs: Any, query: str, *, work_mem: str = "") -> int:
+        """What a register's search box runs: search.search_all_in(register, None, query), one
+        query for the matches' ids and dates (page and capped count), one for the page's rows,
+        inside search.search_work_mem() (`work_mem`: another value for it)."""
+        kept = search.SEARCH_WORK_MEM
+        search.SEARCH_WORK_MEM = work_mem or kept
+        try:
+            return len(search.search_all_in(qs, None, query).hits)
+        finally:
+            search.SEARCH_WORK_MEM = kept
 
     deep = max(1, year_rows // 20 - 20)
     the_year = register.filter(year=YEAR).order_by("-arrival_number")
@@ -896,45 +898,39 @@ def main() -> int:
         ),
         (
             f"search number '{number_query}'",
-            lambda: first_page_capped(search.search_incoming(register, number_query)),
+            lambda: search_page(register, number_query),
         ),
         (
             "search notation 'QĐ-UBND'",
-            lambda: first_page_capped(search.search_incoming(register, "QĐ-UBND")),
+            lambda: search_page(register, "QĐ-UBND"),
         ),
         (
             "search word 'han man' (2 %)",
-            lambda: first_page_capped(search.search_incoming(register, "han man")),
+            lambda: search_page(register, "han man"),
         ),
         (
             "search word 'cong tac' (40 %)",
-            lambda: first_page_capped(search.search_incoming(register, "cong tac")),
+            lambda: search_page(register, "cong tac"),
         ),
         (
             "search 'iuu khanh hung' (rare)",
-            lambda: first_page_capped(search.search_incoming(register, "iuu khanh hung")),
+            lambda: search_page(register, "iuu khanh hung"),
         ),
         (
             "search body text 'xam nhap man'",
-            lambda: first_page_capped(search.search_incoming(register, "xam nhap man")),
+            lambda: search_page(register, "xam nhap man"),
         ),
         (
             "  the same without search_work_mem (4 MB)",
-            lambda: first_page_capped(
-                search.search_incoming(register, "xam nhap man"), roomy=False
-            ),
+            lambda: search_page(register, "xam nhap man", work_mem="4MB"),
         ),
         (
             "province-wide search 'han man' (1M rows)",
-            lambda: first_page_capped(
-                search.search_incoming(IncomingDocument.objects.all(), "han man")
-            ),
+            lambda: search_page(IncomingDocument.objects.all(), "han man"),
         ),
         (
             "province-wide search number",
-            lambda: first_page_capped(
-                search.search_incoming(IncomingDocument.objects.all(), number_query)
-            ),
+            lambda: search_page(IncomingDocument.objects.all(), number_query),
         ),
         (
             "search_all(clerk, 'han man') (policies' scope)",
@@ -956,13 +952,15 @@ def main() -> int:
     for name, run in operations:
         r = _measure(name, run, args.runs, floor_conn, args.explain)
         results.append(r)
-        ok = "MET" if r["orm"][1] < TARGET_MS else "NOT MET"
+        reference = name.startswith(" ")  # a comparison line, not an operation of the pages
+        ok = "(reference)" if reference else "MET" if r["orm"][1] < TARGET_MS else "NOT MET"
+        r["reference"] = reference
         print(
             f"{name:<52} {r['rows']:>5} {r['queries']:>2} {r['orm'][0]:7.1f} {r['orm'][1]:7.1f}   "
             f"{r['floor'][0]:9.1f} {r['floor'][1]:7.1f}  {ok}",
             flush=True,
         )
-    worst = max(r["orm"][1] for r in results)
+    worst = max((r["orm"][1] for r in results if not r["reference"]), default=0.0)
     print(
         f"\nslowest p95: {worst:.1f} ms (target < {TARGET_MS:.0f} ms): "
         f"{'MET' if worst < TARGET_MS else 'NOT MET'}"

@@ -266,16 +266,17 @@ class SearchPage:
 
 
 def search_all_in(
-    incoming: QuerySet[IncomingDocument] | list[QuerySet[IncomingDocument]],
-    outgoing: QuerySet[OutgoingDocument] | list[QuerySet[OutgoingDocument]],
+    incoming: QuerySet[IncomingDocument] | list[QuerySet[IncomingDocument]] | None,
+    outgoing: QuerySet[OutgoingDocument] | list[QuerySet[OutgoingDocument]] | None,
     query: str,
     page: int = 1,
     *,
     page_size: int = PAGE_SIZE,
 ) -> SearchPage:
     """One page of the documents of `incoming` and `outgoing` (already scoped; or each a list
-    of querysets whose union is the scope) matching `query`, newest first, each document once.
-    Pages beyond MAX_PAGE are answered as MAX_PAGE.
+    of querysets whose union is the scope; None: not that kind) matching `query`, newest first,
+    each document once. Pages beyond MAX_PAGE are answered as MAX_PAGE. A register's search box:
+    `search_all_in(register_queryset, None, query, page)`.
 
     Small queries: for each kind and each part of the scope, the ids and dates of its first
     matches (as many as the page needs, or COUNT_CAP + 1 for the count); then the page's
@@ -331,9 +332,13 @@ def _search_parts(
 ) -> None:
     """The ids and dates of the first `enough` matches of each kind (the union of its parts),
     newest first, into `found`; the capped counts into `result`."""
+
+    def listed(parts: Any) -> list[Any]:
+        return [] if parts is None else parts if isinstance(parts, list) else [parts]
+
     sources: list[tuple[str, list[Any], Callable[[Any, str], Any]]] = [
-        ("incoming", incoming if isinstance(incoming, list) else [incoming], _incoming_newest),
-        ("outgoing", outgoing if isinstance(outgoing, list) else [outgoing], _outgoing_newest),
+        ("incoming", listed(incoming), _incoming_newest),
+        ("outgoing", listed(outgoing), _outgoing_newest),
     ]
     for kind, parts, newest in sources:
         union: dict[int, dt.datetime] = {}
