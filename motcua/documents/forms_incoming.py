@@ -95,13 +95,19 @@ class IncomingMetadataForm(forms.Form):
         label=_("Sender's agency code"),
         max_length=64,
         required=False,
-        help_text=_("As written by the sender, e.g. 000.00.12.H12."),
+        widget=forms.TextInput(attrs={"placeholder": "000.00.12.H12", "autocomplete": "off"}),
     )
     code_number = validators.TextField(
-        label=_("Number"), max_length=32, required=False, help_text=_("e.g. 123")
+        label=_("Number"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "123", "autocomplete": "off"}),
     )
     code_notation = validators.TextField(
-        label=_("Notation"), max_length=64, required=False, help_text=_("e.g. STC-NS")
+        label=_("Notation"),
+        max_length=64,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "STC-NS", "autocomplete": "off"}),
     )
     issued_date = _date(_("Date of the document"))
     document_type = forms.ChoiceField(
@@ -259,10 +265,13 @@ class AssignForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, units: Any, officials: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, units: Any, officials: Any, agency: Organisation, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(OrganisationChoiceField, self.fields["lead_unit"]).queryset = units
-        cast(UnitsField, self.fields["co_units"]).queryset = units
+        # The receiving agency may lead (it has no units, or keeps it); it does not "help".
+        cast(UnitsField, self.fields["co_units"]).queryset = units.exclude(pk=agency.pk)
         cast(OfficialChoiceField, self.fields["lead_official"]).queryset = officials
 
     @classmethod
@@ -286,7 +295,7 @@ class AssignForm(forms.Form):
 
 class NoteForm(forms.Form):
     text = validators.TextField(
-        label=_("Progress note"),
+        label=_("What has been done"),
         max_length=4000,
         multiline=True,
         widget=forms.Textarea(attrs={"rows": 3}),

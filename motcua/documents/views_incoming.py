@@ -367,6 +367,7 @@ def _action_form(action: str, document: IncomingDocument, data: Any = None) -> f
             prefix=action,
             units=selectors.incoming_assignable_units(document),
             officials=selectors.incoming_assignable_officials(document),
+            agency=document.organisation,
             initial=AssignForm.initial_from(document),
         )
     form_class = {"note": NoteForm, "finish": FinishForm, "return": ReturnForm}[action]
@@ -666,12 +667,7 @@ def incoming_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
 
 # --- the documents home --------------------------------------------------------------------------
 
-INCOMING_TILES = {
-    "to_register": gettext_lazy("Incoming documents to register"),
-    "to_assign": gettext_lazy("Incoming documents to assign"),
-    "to_process": gettext_lazy("Incoming documents to process"),
-    "overdue": gettext_lazy("Incoming documents overdue"),
-}
+INCOMING_TILES = ("to_register", "to_assign", "to_process", "overdue")
 # The outgoing queues, as selectors_outgoing.outgoing_queue_counts names them (labels of its
 # own, OUTGOING_QUEUES, win when it has them).
 OUTGOING_TILES = {
@@ -719,8 +715,9 @@ def documents_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     counts = selectors.incoming_queue_counts(user)
     list_url = reverse("documents:incoming_list")
+    labels = dict(selectors.QUEUES)
     incoming = [
-        Tile(key, str(INCOMING_TILES[key]), counts[key], f"{list_url}?queue={key}")
+        Tile(key, str(labels[key]), counts[key], f"{list_url}?queue={key}")
         for key in selectors.incoming_queues_for(user)
         if key in INCOMING_TILES
     ]
