@@ -79,7 +79,7 @@ def test_a_deadline_in_the_past_is_refused(client: Any, office: Any) -> None:
         {"assign-lead_unit": office.unit.pk, "assign-deadline": in_days(-1)},
     )
     assert response.status_code == 422
-    assert "Hạn xử lý không thể trước ngày hôm nay." in text(response)
+    assert "Hạn xử lý không được ở quá khứ." in text(response)
     assert IncomingDocument.objects.get(pk=document.pk).state == IncomingState.REGISTERED
 
 
@@ -107,7 +107,7 @@ def test_the_specialist_notes_progress_and_finishes(client: Any, office: Any) ->
     assert "Văn bản đã được hoàn thành xử lý." in text(client.get(detail(document)))
     # finishing again (a second tab, a double click) says why, and changes nothing
     response = client.post(act(document, "finish"), {}, follow=True)
-    assert "Không thể thực hiện thao tác này với văn bản ở trạng thái hiện tại." in text(response)
+    assert "Không thể thực hiện việc này ở trạng thái hiện tại của văn bản." in text(response)
 
 
 def test_a_co_unit_notes_but_does_not_finish(client: Any, office: Any) -> None:
