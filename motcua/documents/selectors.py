@@ -47,7 +47,7 @@ QUEUES: tuple[tuple[str, Any], ...] = (
     ("to_assign", gettext_lazy("To assign")),
     ("to_process", gettext_lazy("To process")),
     ("overdue", gettext_lazy("Overdue")),
-    ("all", gettext_lazy("Incoming register")),
+    ("all", gettext_lazy("All documents")),
 )
 QUEUE_KEYS = tuple(key for key, _label in QUEUES)
 # What waits for the reader (the count beside "Incoming documents" in the navigation).

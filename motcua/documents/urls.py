@@ -19,5 +19,6 @@ urlpatterns = [
         name="incoming_action",
     ),
     path("incoming/<int:pk>/files/<int:file_pk>/", incoming.incoming_file, name="incoming_file"),
+    path("", include("motcua.documents.urls_registers")),
     path("", include("motcua.documents.urls_outgoing")),
 ]

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from motcua.backoffice.views._common import _label, _summary, official_required
 from motcua.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from motcua.documents import policies, selectors, transitions
 from motcua.documents.enums import (
@@ -30,6 +29,7 @@ from motcua.documents.enums import (
     DeliveryStatus,
     IncomingAction,
     IncomingState,
+    RegisterKind,
     SignatureVerdict,
     Source,
 )
@@ -46,6 +46,7 @@ from motcua.documents.models import IncomingDocument, IncomingFile
 from motcua.documents.services import incoming as services
 from motcua.documents.services.incoming import IncomingFields
 from motcua.documents.services.outgoing import FileInput
+from motcua.documents.web import choice_label, error_summary, official_required
 from motcua.dossiers.uploads import check_upload
 
 A = IncomingAction
@@ -132,8 +133,39 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
         "page_query": urlencode({"queue": queue, **kept}),
         "can_register_paper": selectors.incoming_register_organisations(user).exists(),
         "searching": bool(filters.text) or form.active(),
+        "downloads": _register_downloads(user, filters) if queue == "all" else [],
     }
     return render(request, "documents/incoming/list.html", context)
+
+
+def _register_downloads(
+    user: Any, filters: selectors.IncomingFilters
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The statutory registers of what the list shows (.xlsx, PDF): the incoming register and
+    the processing tracker of the reader's agency, with the same filters."""
+    from motcua.documents.selectors_registers import register_agency_of
+
+    agency = register_agency_of(user, RegisterKind.INCOMING)
+    if not policies.can_view_registers(user, agency):
+        return []
+    values = {
+        "q": filters.text,
+        "date_from": filters.date_from.isoformat() if filters.date_from else "",
+        "date_to": filters.date_to.isoformat() if filters.date_to else "",
+        "type": filters.document_type,
+        "urgency": filters.urgency,
+        "state": filters.state,
+    }
+    query = urlencode({k: v for k, v in values.items() if v})
+    titles = {"incoming": _("Incoming register"), "tracker": _("Processing tracker")}
+    links = []
+    for name, title in titles.items():
+        formats = []
+        for fmt, fmt_label in (("xlsx", "Excel"), ("pdf", "PDF")):
+            url = reverse("documents:register_download", kwargs={"name": name, "fmt": fmt})
+            formats.append((fmt_label, f"{url}?{query}" if query else url))
+        links.append((title, formats))
+    return links
 
 
 # --- one document --------------------------------------------------------------------------------
@@ -177,11 +209,11 @@ def _event_details(data: dict[str, Any]) -> list[Detail]:
     if data.get("arrival_number"):
         details.append(Detail(_("Arrival number"), data["arrival_number"]))
     if data.get("source"):
-        details.append(Detail(_("Received as"), _label(Source, data["source"])))
+        details.append(Detail(_("Received as"), choice_label(Source, data["source"])))
     if data.get("channel"):
-        details.append(Detail(_("Received through"), _label(Channel, data["channel"])))
+        details.append(Detail(_("Received through"), choice_label(Channel, data["channel"])))
     if data.get("signature"):
-        details.append(Detail(_("Signature"), _label(SignatureVerdict, data["signature"])))
+        details.append(Detail(_("Signature"), choice_label(SignatureVerdict, data["signature"])))
     if data.get("lead_unit"):
         details.append(Detail(_("Lead unit"), data["lead_unit"]))
     if data.get("lead_official"):
@@ -211,6 +243,7 @@ def _event_details(data: dict[str, Any]) -> list[Detail]:
 # What each event reads as on the timeline (the action's own label otherwise).
 EVENT_LABELS: dict[str, Any] = {
     A.RECEIVE: gettext_lazy("Document received"),
+    A.NOTE: gettext_lazy("Progress noted"),
     A.REGISTER: gettext_lazy("Entered in the incoming register"),
     A.ASSIGN: gettext_lazy("Assignment"),
     A.FINISH: gettext_lazy("Processing finished"),
@@ -224,13 +257,13 @@ def _timeline(document: IncomingDocument) -> list[TimelineEntry]:
     for event in selectors.incoming_events(document):
         change = ""
         if event.to_state and event.to_state != event.from_state:
-            before = _label(S, event.from_state) if event.from_state else ""
-            after = _label(S, event.to_state)
+            before = choice_label(S, event.from_state) if event.from_state else ""
+            after = choice_label(S, event.to_state)
             change = f"{before} → {after}" if before else after
         entries.append(
             TimelineEntry(
                 at=event.at,
-                label=str(EVENT_LABELS.get(event.action) or _label(A, event.action)),
+                label=str(EVENT_LABELS.get(event.action) or choice_label(A, event.action)),
                 actor=event.actor_name or (_("the system") if event.actor_id is None else ""),
                 change=change,
                 note=event.note,
@@ -296,14 +329,14 @@ def signature_view(verdict: str, report: dict[str, Any] | None) -> SignatureView
                 ),
                 signed_at=_time(item.get("signed_at")),
                 verdict=line_verdict,
-                label=_label(SignatureVerdict, line_verdict),
+                label=choice_label(SignatureVerdict, line_verdict),
                 css=VERDICT_CSS.get(line_verdict, ""),
                 reason=" ".join(problems) or _translated(item.get("reason")),
             )
         )
     return SignatureView(
         verdict=verdict,
-        label=_label(SignatureVerdict, verdict),
+        label=choice_label(SignatureVerdict, verdict),
         css=VERDICT_CSS.get(verdict, ""),
         reason=reason,
         signatures=lines,
@@ -416,7 +449,7 @@ def _render_detail(
     statuses = [
         StatusRow(
             code=s.status_code,
-            label=_label(DeliveryStatus, s.status_code),
+            label=choice_label(DeliveryStatus, s.status_code),
             description=s.description,
             at=s.at,
             sent_at=s.sent_at,
@@ -447,7 +480,7 @@ def _render_detail(
         "statuses": statuses,
         "electronic": document.source != Source.PAPER and bool(document.document_id),
         "panels": panels,
-        "summary": _summary(failed) if failed is not None else [],
+        "summary": error_summary(failed) if failed is not None else [],
         "register_url": reverse("documents:incoming_register", args=[document.pk])
         if document.state == S.RECEIVED and policies.can_register(user, document.organisation)
         else "",
@@ -577,7 +610,7 @@ def incoming_register(request: HttpRequest, pk: int) -> HttpResponse:
         "document": document,
         "form": form,
         "files": files,
-        "summary": _summary(form),
+        "summary": error_summary(form),
         "signature": signature_view(document.signature_verdict, document.signature_report),
     }
     return render(request, "documents/incoming/register.html", context, status=status)
@@ -636,7 +669,7 @@ def incoming_register_paper(request: HttpRequest) -> HttpResponse:
             return redirect("documents:incoming_detail", pk=document.pk)
     elif bound:
         status = 422
-    context = {"form": form, "summary": _summary(form)}
+    context = {"form": form, "summary": error_summary(form)}
     return render(request, "documents/incoming/register_paper.html", context, status=status)
 
 

@@ -257,6 +257,17 @@ def test_each_page_reads_on_a_phone_and_a_desktop(
                 slug = url.strip("/").replace("/", "-").replace("?", "-").replace("=", "-")
                 path = ARTIFACTS / f"documents-pages-{n:02d}-{name}-{slug}.png"
                 page.screenshot(path=str(path), full_page=True)
+    # typing in the search box narrows the list as one types (htmx), and the address follows
+    page = new_page()
+    login(page, office.leader.username)
+    page.goto("/office/documents/incoming/?queue=all")
+    assert page.locator("#queue tbody tr").count() == 3
+    page.fill("#id_q", "hội nghị")
+    from playwright.sync_api import expect
+
+    expect(page.locator("#queue tbody tr")).to_have_count(1)
+    assert page.get_attribute("#queue tbody tr", "data-id") == str(documents["registered"].pk)
+    assert "q=" in page.url
     # the paper form refused, on a phone: the errors read in Vietnamese, at the top and beside
     page = new_page(viewport=PHONE)
     login(page, office.clerk.username)

@@ -55,7 +55,7 @@ def test_the_home_tiles_link_to_each_queue(client: Any, office: Any) -> None:
     assert tile(response, "to_register") == 1
     assert 'href="/office/documents/incoming/?queue=to_register"' in response.content.decode()
     assert "1 Chờ vào sổ" in text(response)
-    assert "Sổ văn bản đến: 2 văn bản" in text(response)
+    assert "Tất cả văn bản đến: 2" in text(response)
     assert 'id="tile-to_assign"' not in response.content.decode()  # a clerk does not assign
     client.force_login(office.leader)
     response = client.get(HOME)

@@ -4,6 +4,7 @@ its count; filters; pages."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -164,3 +165,21 @@ def test_pages_newest_arrival_first(client: Any, office: Any, monkeypatch: Any) 
     assert ids(first) == [documents[4].pk, documents[3].pk]
     assert ids(third) == [documents[0].pk]
     assert "Trang 1/3" in text(first)
+
+
+def test_the_register_tab_downloads_the_statutory_registers_with_its_filters(
+    client: Any, office: Any
+) -> None:
+    paper(office)
+    client.force_login(office.clerk)
+    response = client.get(LIST, {"queue": "all", "q": "dự toán", "urgency": "normal"})
+    body = response.content.decode()
+    links = re.findall(r'<a href="([^"]+)" download>', body)
+    assert len(links) == 4
+    xlsx = next(link for link in links if "/registers/incoming.xlsx" in link)
+    assert "urgency=normal" in xlsx and "q=d%E1%BB%B1+to%C3%A1n" in xlsx
+    download = client.get(xlsx.replace("&amp;", "&"))
+    assert download.status_code == 200
+    assert "spreadsheetml" in download["Content-Type"]
+    # the queues that ask to act have none
+    assert 'id="register-downloads"' not in client.get(LIST).content.decode()
