@@ -84,12 +84,14 @@ def _fields(data: dict[str, Any]) -> IncomingFields:
 def _show_errors(
     form: forms.Form, error: DomainError, *, aliases: dict[str, str] | None = None
 ) -> None:
-    """The service's message at the top of the form, and beside each field it names."""
-    form.add_error(None, str(error.message))
-    for key, _value in error.fields.items():
-        name = (aliases or {}).get(key, key)
-        if name in form.fields:
-            form.add_error(name, str(error.message))
+    """The service's message beside each field it names (at the top of the form when it names
+    none of the form's)."""
+    names = [(aliases or {}).get(key, key) for key in error.fields]
+    shown = [name for name in names if name in form.fields]
+    for name in shown:
+        form.add_error(name, str(error.message))
+    if not shown:
+        form.add_error(None, str(error.message))
 
 
 # --- the list ------------------------------------------------------------------------------------
