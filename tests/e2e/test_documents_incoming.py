@@ -16,8 +16,9 @@ from motcua.documents.enums import IncomingState
 from motcua.documents.models import IncomingDocument
 from motcua.documents.tests.factories import World
 from motcua.documents.tests.factories import world as documents_world
+from motcua.documents.tests.ui_incoming.conftest import PDF
 from tests.e2e.conftest import ARTIFACTS, PHONE, login
-from tests.e2e.helpers import PDF, file_payload
+from tests.e2e.helpers import file_payload
 
 pytestmark = pytest.mark.browser
 

@@ -204,3 +204,24 @@ def test_replies_and_statuses_sent_back_are_listed(client: Any, office: Any) -> 
     assert "Trạng thái đã gửi lại nơi gửi" in page
     assert "03 Đã vào sổ" in page
     assert "Chờ gửi" in page
+
+
+def test_the_verifiers_verdict_on_a_registered_scan_reads_in_vietnamese(
+    client: Any, office: Any
+) -> None:
+    # given: a real PDF without a signature, registered from paper (verified on the way in)
+    from motcua.documents.services.outgoing import FileInput
+    from motcua.documents.tests.ui_incoming.conftest import tiny_pdf
+
+    document = svc.incoming_register_paper(
+        actor=office.clerk,
+        organisation=office.agency,
+        fields=svc.IncomingFields(sender_name="Sở Tài chính", subject="Về việc thử"),
+        files=[FileInput("scan.pdf", tiny_pdf(), "application/pdf")],
+    )
+    client.force_login(office.clerk)
+    response = client.get(detail(document))
+    files = response.content.decode().split('id="files"')[1]
+    assert 'data-verdict="none"' in files
+    assert "Không có chữ ký số" in text(response)
+    assert "signature" not in text(response).lower()
