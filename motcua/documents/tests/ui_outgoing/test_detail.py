@@ -56,7 +56,7 @@ def test_review_return_with_a_reason_then_approve(client, w):
     assert fresh(doc).state == S.RETURNED
     client.force_login(w.drafter)
     text = text_of(client.get(response["Location"]))
-    assert "Trả lại để sửa" in text and "Thiếu căn cứ pháp lý" in text
+    assert "Trả lại để chỉnh sửa" in text and "Thiếu căn cứ pháp lý" in text
     # the drafter sends it again; the reviewer approves
     assert act(client, doc, "submit").status_code == 302
     client.force_login(w.reviewer)
@@ -166,7 +166,7 @@ def test_the_clerk_issues_and_the_recipients_show_their_delivery(client, w):
     assert fresh(doc).state == S.ISSUED
     text = text_of(client.get(response["Location"]))
     # our own agency registered it at once: sent → arrived → registered, with the codes
-    assert "Đã đăng ký" in text and "mã 03" in text
+    assert "Đã vào sổ" in text and "mã 03" in text
     assert "Đã phát hành đến nơi nhận" in text
     # an edXML status reported later joins the recipient's history
     recipient = doc.recipients.get()

@@ -140,7 +140,7 @@ def test_form_errors_are_in_vietnamese_and_nothing_is_saved(client, w, settings)
         form_data(w, file=upload("virus.exe", b"MZ"), attachments=[upload("a.pdf", b"%PDF")]),
     )
     assert response.status_code == 422
-    assert "Không chấp nhận loại tệp này" in text_of(response)
+    assert "Loại tệp này không được chấp nhận" in text_of(response)
     # nothing half-saved: no document, no version, no attachment, no recipient, no file
     assert OutgoingDocument.objects.count() == 0
     assert OutgoingVersion.objects.count() == 0

@@ -122,7 +122,7 @@ def test_the_register_view_sums_up_the_delivery(client, w):
     client.force_login(w.clerk)
     text = text_of(queue(client, "issued"))
     assert "1 trên 3 nơi nhận đã nhận" in text
-    assert "Đã đăng ký: 1" in text and "Gửi lỗi: 1" in text and "Đã gửi: 1" in text
+    assert "Đã vào sổ: 1" in text and "Gửi không thành công: 1" in text and "Đã gửi: 1" in text
 
 
 def test_filters_text_type_state_and_dates(client, w):
