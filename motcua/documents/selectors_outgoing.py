@@ -273,12 +273,19 @@ class DeliverySummary:
     reached: int
     failed: int
     by_status: list[tuple[str, str, int]]  # (status, label, count), in the order of progress
+    names: list[str] = field(default_factory=list)  # the first few, as the register lists them
+    more: int = 0
+
+
+NAMES_SHOWN = 3
 
 
 def delivery_summary(recipients: list[Recipient]) -> DeliverySummary:
     counts = Counter(r.status for r in recipients)
     ordered = sorted(counts, key=lambda s: STATUS_ORDER.get(DeliveryStatus(s), 0))
     return DeliverySummary(
+        names=[r.name for r in recipients[:NAMES_SHOWN]],
+        more=max(0, len(recipients) - NAMES_SHOWN),
         total=len(recipients),
         reached=sum(n for status, n in counts.items() if status in REACHED),
         failed=counts.get(DeliveryStatus.FAILED, 0),

@@ -27,4 +27,5 @@ urlpatterns = [
         name="outgoing_attachment_file",
     ),
     path("outgoing/<int:pk>/signed.pdf", views.outgoing_signed_file, name="outgoing_signed_file"),
+    path("outgoing/<int:pk>/preview.pdf", views.outgoing_preview_pdf, name="outgoing_preview_pdf"),
 ]

@@ -141,10 +141,10 @@ REPLY_SUBJECT = gettext_lazy("Reply to document %(document)s of %(sender)s")
 
 # The path of an outgoing document, as its page shows it.
 PATH: tuple[tuple[str, Any], ...] = (
-    ("draft", gettext_lazy("Draft")),
+    ("draft", gettext_lazy("Drafting")),
     ("review", gettext_lazy("Review")),
-    ("sign", gettext_lazy("Signer's signature")),
-    ("number", gettext_lazy("Number and date")),
+    ("sign", gettext_lazy("Signing")),
+    ("number", gettext_lazy("Numbering")),
     ("seal", gettext_lazy("Organisation's signature")),
     ("issue", gettext_lazy("Issue")),
 )
@@ -724,11 +724,20 @@ def _timeline(events: list[DocumentEvent]) -> list[TimelineEntry]:
         if data.get("by"):
             details.append((_("By document"), data["by"]))
         if e.action == "delivery":
-            details.append((_("Recipient"), data.get("recipient", "")))
-            details.append((_("Status"), _label(DeliveryStatus, data.get("status", ""))))
+            entry.label = _("%(recipient)s: %(status)s") % {
+                "recipient": data.get("recipient", ""),
+                "status": _label(DeliveryStatus, data.get("status", "")),
+            }
         entry.details = [_detail(label, value) for label, value in details]
         entries.append(entry)
     return entries
+
+
+def _last_return(document: OutgoingDocument, events: list[DocumentEvent]) -> DocumentEvent | None:
+    """Why a returned draft came back (the latest return), for the top of its page."""
+    if document.state != S.RETURNED:
+        return None
+    return next((e for e in reversed(events) if e.action == A.RETURN), None)
 
 
 def _path(document: OutgoingDocument) -> list[PathStep]:
@@ -842,7 +851,10 @@ def _render_detail(
         "recipient_rows": _recipient_rows(document, page.recipients),
         "delivery": selectors.delivery_summary(page.recipients),
         "secret_paper": SECRET_PAPER if document.is_secret else "",
+        "sent": document.state in selectors.ISSUED_STATES,
+        "returned": _last_return(document, page.events),
         "signed": _signed_links(document),
+        "preview": document.state in PREVIEW_STATES and _signing_module() is not None,
         "reply_to_url": _incoming_url(document.response_for),
         "business_label": str(BUSINESS_LABELS[document.business_doc_type])
         if document.business_doc_type != BusinessDocType.NEW
@@ -944,6 +956,7 @@ def _confirm(request: HttpRequest, document: OutgoingDocument, action: str) -> H
         "button": CONFIRM_BUTTONS[action],
         "problem": problem,
         "latest_version": page.versions[0] if page.versions else None,
+        "preview": action == "sign" and _signing_module() is not None,
         "recipient_rows": _recipient_rows(document, page.recipients) if action == "issue" else [],
         "secret_paper": SECRET_PAPER if document.is_secret else "",
     }
@@ -1005,6 +1018,37 @@ def outgoing_attachment_file(request: HttpRequest, pk: int, attachment: int) -> 
     if signed is not None and signed.file:
         return _download(signed.file, row.file_name, signed.sha256, "application/pdf")
     return _download(row.file, row.file_name, row.sha256, row.content_type)
+
+
+PREVIEW_STATES = (S.DRAFT, S.RETURNED, S.IN_REVIEW, S.TO_SIGN)
+
+
+def _signing_module() -> Any:
+    """motcua.documents.services.signing, or None on a branch that does not have it yet."""
+    try:
+        from motcua.documents.services import signing
+    except ImportError:
+        return None
+    return signing
+
+
+@official_required
+@require_GET
+def outgoing_preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF the signer will sign (the latest version if it is a PDF, otherwise the document
+    printed from its fields, number and date left blank), to read before signing."""
+    document = selectors.outgoing_get_for_viewer(request.user, pk)
+    signing = _signing_module()
+    if signing is None or document.state not in PREVIEW_STATES:
+        raise Http404("no preview")
+    try:
+        data = signing.pdf_for_signing(document)
+    except DomainError as exc:
+        return _render_detail(request, document, error=exc, status=exc.http_status)
+    response = HttpResponse(bytes(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="du-thao-{document.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @official_required

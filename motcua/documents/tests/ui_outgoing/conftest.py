@@ -5,6 +5,8 @@ at each step of their path."""
 from __future__ import annotations
 
 import re
+from importlib.util import find_spec
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -23,6 +25,12 @@ from motcua.documents.tests.factories import World, world
 
 URLCONF = "motcua.documents.tests.ui_outgoing.urls"
 S = OutgoingState
+# The signer's and the organisation's signatures (motcua.documents.services.signing) come from
+# another branch: the tests that sign wait for it.
+SIGNING = find_spec("motcua.documents.services.signing") is not None
+needs_signing = pytest.mark.skipif(
+    not SIGNING, reason="motcua.documents.services.signing is not on this branch yet"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -95,3 +103,44 @@ def text_of(response: Any) -> str:
     page = response.content.decode()
     main = page[page.index("<main") : page.index("</main>")]
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", main)).split())
+
+
+@pytest.fixture
+def signing_credentials(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A development PKI (EC keys: fast) trusted by verification, and a function giving a
+    world's signer and agency their certificates."""
+    from motcua.signatures.pki import DevPki, organisation_name, person_name
+    from motcua.signatures.tests.conftest import register
+
+    root = tmp_path_factory.mktemp("outgoing-pki")
+    pki = DevPki(root, key_kind="ec-p256")
+    pki.ca_ensure()
+    pki.crl_ensure()
+    pki.tsa_ensure()
+    settings.MOTCUA_PKI_DIR = str(root)
+    settings.MOTCUA_TRUST_ROOTS = [str(pki.ca_cert_path)]
+    settings.MOTCUA_TRUST_CRLS = [str(pki.crl_path)]
+    settings.MOTCUA_REVOCATION_FETCH = False
+    settings.MOTCUA_TSA_URL = ""
+    settings.MOTCUA_PUBLIC_BASE_URL = "https://dichvucong.camau.example"
+
+    def give(w: World) -> SimpleNamespace:
+        signer, _ = pki.identity_ensure(
+            folder="officials",
+            slug=f"outgoing-signer-{w.signer.pk}",
+            subject=person_name(
+                full_name=w.signer.full_name, organisation=w.agency.name, position="Chủ tịch"
+            ),
+            profile="person",
+        )
+        agency, _ = pki.identity_ensure(
+            folder="organisations",
+            slug=f"outgoing-agency-{w.agency.pk}",
+            subject=organisation_name(name=w.agency.name, agency_code=w.agency.agency_code),
+            profile="organisation",
+        )
+        register(signer, user=w.signer)
+        register(agency, organisation=w.agency)
+        return SimpleNamespace(signer=signer, agency=agency)
+
+    return give

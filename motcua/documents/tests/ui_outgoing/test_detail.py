@@ -55,8 +55,11 @@ def test_review_return_with_a_reason_then_approve(client, w):
     assert response.status_code == 302
     assert fresh(doc).state == S.RETURNED
     client.force_login(w.drafter)
-    text = text_of(client.get(response["Location"]))
-    assert "Trả lại để chỉnh sửa" in text and "Thiếu căn cứ pháp lý" in text
+    page = client.get(response["Location"])
+    assert "Trả lại để chỉnh sửa" in text_of(page) and "Thiếu căn cứ pháp lý" in text_of(page)
+    # the reason heads the drafter's page, not only the timeline
+    top = page.content.decode().split('id="returned"', 1)[1].split("</div>", 1)[0]
+    assert "Lê Văn Duyệt trả lại để chỉnh sửa" in top and "Thiếu căn cứ pháp lý" in top
     # the drafter sends it again; the reviewer approves
     assert act(client, doc, "submit").status_code == 302
     client.force_login(w.reviewer)
