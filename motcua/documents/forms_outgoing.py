@@ -153,7 +153,7 @@ class OutgoingDraftForm(forms.Form):
     subject = forms.CharField(
         label=_("Summary (trích yếu)"),
         max_length=SUBJECT_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the document is about, as the register and the recipients read it."),
     )
     content = forms.CharField(
@@ -187,7 +187,10 @@ class OutgoingDraftForm(forms.Form):
         help_text=_("A leader of the issuing agency; needed before sending for review."),
     )
     signer_competence = forms.ChoiceField(
-        label=_("Signing as"), required=False, choices=COMPETENCES
+        label=_("Signing as"),
+        required=False,
+        choices=COMPETENCES,
+        help_text=_("As printed above the signer's title: TM., KT., TL., TUQ. or Q."),
     )
     reviewers = forms.MultipleChoiceField(
         label=_("Reviewers"),

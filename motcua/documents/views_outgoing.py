@@ -841,6 +841,7 @@ def _render_detail(
         "page": page,
         "type_name": type_label(document.document_type),
         "abbreviation": ABBREVIATIONS.get(document.document_type, ""),
+        "letter": document.document_type in (DocumentType.CONG_VAN, DocumentType.THU_CONG),
         "path": _path(document),
         "waiting": _waiting(document, page.reviewers),
         "actions": _actions(user, document),

@@ -290,3 +290,17 @@ def test_a_secret_draft_sends_every_recipient_paper(client, w):
     assert client.post(reverse(NEW), data).status_code == 302
     doc = OutgoingDocument.objects.get()
     assert set(doc.recipients.values_list("channel", flat=True)) == {Channel.PAPER}
+
+
+def test_choosing_another_issuing_agency_saves_nothing_and_keeps_what_was_typed(client, w):
+    # the specialist's division may issue too: choosing it offers its own leaders
+    client.force_login(w.drafter)
+    data = form_data(w, organisation=str(w.unit.pk), refresh="agency")
+    response = client.post(reverse(NEW), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert OutgoingDocument.objects.count() == 0
+    assert f'<option value="{w.unit.pk}" selected>' in page
+    assert "V/v tổng hợp báo cáo quý I" in page
+    assert f'<option value="{w.reviewer.pk}"' in page  # the division's head
+    assert f'<option value="{w.signer.pk}"' not in page  # the province's chairman is not
