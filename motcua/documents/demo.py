@@ -167,3 +167,43 @@ def documents_load_demo() -> dict[str, Any]:
         "documents_incoming": IncomingDocument.objects.count(),
         "documents_outgoing": OutgoingDocument.objects.filter(pk__in=[draft.pk, plan.pk]).count(),
     }
+
+
+def documents_demo_issue() -> dict[str, Any]:
+    """After the development PKI: one decision of Sở Tư pháp signed, numbered, sealed and
+    issued to Sở Tài chính (received there at once) and to the newspaper (on paper), so the
+    registers, the delivery tracking and Sở Tài chính's incoming queue have a real example.
+    Idempotent: nothing is done when an issued document exists."""
+    from motcua.documents.enums import OutgoingState
+
+    if OutgoingDocument.objects.filter(state=OutgoingState.ISSUED).exists():
+        return {"documents_issued": 0}
+    justice = Organisation.objects.filter(agency_code=JUSTICE).first()
+    finance = Organisation.objects.filter(agency_code=FINANCE).first()
+    users = {u.username: u for u in User.objects.filter(username__endswith=".stp")}
+    if justice is None or finance is None or len(users) < 3:
+        return {"documents_issued": 0}
+    clerk, leader, specialist = users["vanthu.stp"], users["lanhdao.stp"], users["chuyenvien.stp"]
+    decision = outgoing.outgoing_create(
+        actor=specialist,
+        organisation=justice,
+        document_type=DocumentType.QUYET_DINH,
+        subject="Về việc kiện toàn Tổ kiểm tra công tác hộ tịch năm 2027",
+        content=(
+            "Căn cứ Quyết định số 1520/QĐ-BTP của Bộ trưởng Bộ Tư pháp;\n"
+            "Điều 1. Kiện toàn Tổ kiểm tra công tác hộ tịch năm 2027 của Sở Tư pháp.\n"
+            "Điều 2. Quyết định này có hiệu lực kể từ ngày ký."
+        ),
+        signer=leader,
+        signer_competence="KT.",
+        recipients=[
+            RecipientInput(organisation=finance),
+            RecipientInput(agency=Agency.objects.get(organ_id="BAOCAMAU")),
+        ],
+    )
+    decision = outgoing.outgoing_submit(actor=specialist, document=decision)
+    decision = outgoing.outgoing_sign(actor=leader, document=decision)
+    decision = outgoing.outgoing_number(actor=clerk, document=decision)
+    decision = outgoing.outgoing_seal(actor=clerk, document=decision)
+    decision = outgoing.outgoing_issue(actor=clerk, document=decision)
+    return {"documents_issued": 1, "documents_issued_number": decision.number_notation}
