@@ -66,6 +66,7 @@ from motcua.documents.models import (
 )
 from motcua.documents.outgoing_labels import BUSINESS_LABELS, channel_label
 from motcua.documents.services import outgoing as services
+from motcua.documents.services import signing
 from motcua.organisations.models import Organisation
 
 A = OutgoingAction
@@ -855,7 +856,7 @@ def _render_detail(
         "sent": document.state in selectors.ISSUED_STATES,
         "returned": _last_return(document, page.events),
         "signed": _signed_links(document),
-        "preview": document.state in PREVIEW_STATES and _signing_module() is not None,
+        "preview": document.state in PREVIEW_STATES,
         "reply_to_url": _incoming_url(document.response_for),
         "business_label": str(BUSINESS_LABELS[document.business_doc_type])
         if document.business_doc_type != BusinessDocType.NEW
@@ -957,7 +958,7 @@ def _confirm(request: HttpRequest, document: OutgoingDocument, action: str) -> H
         "button": CONFIRM_BUTTONS[action],
         "problem": problem,
         "latest_version": page.versions[0] if page.versions else None,
-        "preview": action == "sign" and _signing_module() is not None,
+        "preview": action == "sign",
         "recipient_rows": _recipient_rows(document, page.recipients) if action == "issue" else [],
         "secret_paper": SECRET_PAPER if document.is_secret else "",
     }
@@ -1024,24 +1025,14 @@ def outgoing_attachment_file(request: HttpRequest, pk: int, attachment: int) -> 
 PREVIEW_STATES = (S.DRAFT, S.RETURNED, S.IN_REVIEW, S.TO_SIGN)
 
 
-def _signing_module() -> Any:
-    """motcua.documents.services.signing, or None on a branch that does not have it yet."""
-    try:
-        from motcua.documents.services import signing
-    except ImportError:
-        return None
-    return signing
-
-
 @official_required
 @require_GET
 def outgoing_preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The PDF the signer will sign (the latest version if it is a PDF, otherwise the document
     printed from its fields, number and date left blank), to read before signing."""
     document = selectors.outgoing_get_for_viewer(request.user, pk)
-    signing = _signing_module()
-    if signing is None or document.state not in PREVIEW_STATES:
-        raise Http404("no preview")
+    if document.state not in PREVIEW_STATES:
+        raise Http404("signed already: the signed PDF is the document")
     try:
         data = signing.pdf_for_signing(document)
     except DomainError as exc:

@@ -3,12 +3,10 @@ decision (directory search with htmx, a typed recipient, the Word draft), sends 
 the reviewer returns it with a reason; the specialist reads the reason at the top of the page,
 uploads version 2 and sends it again; the reviewer approves it; the signer signs it ("Ký số",
 then the confirmation); the clerk gives it its number, applies the organisation's signature and
-issues it; the recipients' delivery shows on its page.
+issues it; the recipients' delivery shows on its page, the signed PDF downloads.
 
-The signer's and the organisation's signatures need motcua.documents.services.signing (and the
-signatures tests' development PKI); on a branch without it the document is marked signed and
-sealed directly and the clerk numbers and issues it in the browser. Screenshots:
-artifacts/e2e/test-outgoing-*.png.
+The signatures use a development PKI made for the test (EC keys: fast). Screenshots:
+artifacts/e2e/test-drafted-*.png.
 """
 
 from __future__ import annotations
@@ -20,37 +18,33 @@ import pytest
 from motcua.documents.enums import Channel, DeliveryStatus, OutgoingState
 from motcua.documents.models import Agency, OutgoingDocument
 from motcua.documents.tests.factories import World, world
-from motcua.documents.tests.ui_outgoing.conftest import (  # noqa: F401 - a fixture
-    SIGNING,
-    URLCONF,
-    signing_credentials,
-)
+from motcua.documents.tests.ui_outgoing import conftest as outgoing_conftest
 from tests.e2e.conftest import PHONE, login
 from tests.e2e.helpers import file_payload
 
 pytestmark = pytest.mark.browser
 
 S = OutgoingState
+# The outgoing pages' tests' development PKI (a fixture).
+signing_credentials = outgoing_conftest.signing_credentials
 SUBJECT = "Về việc ban hành Quy chế làm việc của Ủy ban nhân dân tỉnh"
 DOCX = b"PK\x03\x04 word draft"
 
 
 @pytest.fixture(autouse=True)
 def _outgoing_urls(settings: Any) -> None:
-    settings.ROOT_URLCONF = URLCONF
+    settings.ROOT_URLCONF = outgoing_conftest.URLCONF
 
 
 @pytest.fixture
-def w(db: Any, request: pytest.FixtureRequest) -> World:
-    """The documents tests' world; with signing credentials for its signer and its agency when
-    the signing module is there."""
+def w(db: Any, signing_credentials: Any) -> World:
+    """The documents tests' world, with certificates for its signer and its agency and one
+    agency of the exchange directory."""
     w = world()
     Agency.objects.create(
         organ_id="000.00.00.G02", name="Bộ Nội vụ", channel=Channel.AXIS, email="bnv@example.vn"
     )
-    if SIGNING:
-        credentials = request.getfixturevalue("signing_credentials")
-        credentials(w)
+    signing_credentials(w)
     return w
 
 
@@ -150,14 +144,10 @@ def test_drafted_returned_approved_signed_and_issued_on_a_phone(
     assert signer.locator("#queue").get_attribute("data-queue") == "to_sign"
     signer.click(f"tr[data-id='{document.pk}'] a.out-subject-link")
     signer.wait_for_load_state()
-    if SIGNING:
-        confirm_step(signer, "sign")
-        assert state_of(signer) == S.SIGNED
-        assert signer.locator("#signed [data-role='verify-link']").count() == 1
-        shot(signer, "signer-signed")
-    else:  # the signing module is not on this branch: as if signed
-        assert signer.locator("#actions a[data-action='sign']").count() == 1
-        OutgoingDocument.objects.filter(pk=document.pk).update(state=S.SIGNED)
+    confirm_step(signer, "sign")
+    assert state_of(signer) == S.SIGNED
+    assert signer.locator("#signed [data-role='verify-link']").count() == 1
+    shot(signer, "signer-signed")
 
     # 6. The clerk numbers it, applies the organisation's signature and issues it.
     clerk = new_page(viewport=PHONE)
@@ -169,11 +159,7 @@ def test_drafted_returned_approved_signed_and_issued_on_a_phone(
     confirm_step(clerk, "number")
     assert state_of(clerk) == S.NUMBERED
     assert clerk.locator("#number").inner_text() == "01/QĐ-UBND"
-    if SIGNING:
-        confirm_step(clerk, "seal")
-    else:
-        OutgoingDocument.objects.filter(pk=document.pk).update(state=S.SEALED)
-        clerk.reload()
+    confirm_step(clerk, "seal")
     assert state_of(clerk) == S.SEALED
     confirm_step(clerk, "issue")
     assert state_of(clerk) == S.ISSUED
@@ -184,10 +170,12 @@ def test_drafted_returned_approved_signed_and_issued_on_a_phone(
     paper = clerk.locator("#recipient-table tr[data-recipient='Báo Cà Mau']")
     assert paper.get_attribute("data-status") == DeliveryStatus.SENT
     shot(clerk, "clerk-issued")
-    if SIGNING:
-        with clerk.expect_download() as download:
-            clerk.click("#signed [data-role='signed-download']")
-        assert download.value.suggested_filename == "01-QD-UBND.pdf"
+    with clerk.expect_download() as download:
+        clerk.click("#signed [data-role='signed-download']")
+    assert download.value.suggested_filename == "01-QD-UBND.pdf"
+    # its public verification page says both signatures are valid
+    clerk.goto(str(clerk.locator("#signed [data-role='verify-link']").get_attribute("href")))
+    shot(clerk, "verification")
     # the register view lists it with its delivery
     clerk.goto("/office/documents/outgoing/?queue=issued")
     assert clerk.locator(f"tr[data-id='{document.pk}']").count() == 1

@@ -5,7 +5,6 @@ at each step of their path."""
 from __future__ import annotations
 
 import re
-from importlib.util import find_spec
 from types import SimpleNamespace
 from typing import Any
 
@@ -25,12 +24,6 @@ from motcua.documents.tests.factories import World, world
 
 URLCONF = "motcua.documents.tests.ui_outgoing.urls"
 S = OutgoingState
-# The signer's and the organisation's signatures (motcua.documents.services.signing) come from
-# another branch: the tests that sign wait for it.
-SIGNING = find_spec("motcua.documents.services.signing") is not None
-needs_signing = pytest.mark.skipif(
-    not SIGNING, reason="motcua.documents.services.signing is not on this branch yet"
-)
 
 
 @pytest.fixture(autouse=True)

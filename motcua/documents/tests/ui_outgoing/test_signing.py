@@ -1,7 +1,6 @@
 """Signing from the pages: the signer's "Ký số" (with its confirmation), the clerk's number,
 the organisation's signature and the issue; the signed PDF, its preview before signing and its
-public verification page. Needs motcua.documents.services.signing (another branch) and the
-signatures' development PKI."""
+public verification page, with the signatures' development PKI."""
 
 from __future__ import annotations
 
@@ -13,9 +12,9 @@ from django.urls import reverse
 from motcua.documents.enums import OutgoingState
 from motcua.documents.models import OutgoingDocument
 from motcua.documents.services import outgoing as services
-from motcua.documents.tests.ui_outgoing.conftest import draft, needs_signing, text_of
+from motcua.documents.tests.ui_outgoing.conftest import draft, text_of
 
-pytestmark = [pytest.mark.django_db, needs_signing]
+pytestmark = pytest.mark.django_db
 
 S = OutgoingState
 
