@@ -269,6 +269,7 @@ class OutgoingDraftForm(forms.Form):
         )
         if document is not None:
             del self.fields["organisation"]
+            self.fields["file"].label = _("New version of the draft file")
         else:
             del self.fields["version_note"]
         if not business:

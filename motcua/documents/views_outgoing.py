@@ -200,6 +200,10 @@ CONFIRM_TEXTS: dict[str, Any] = {
         "electronically, the others by e-mail or recorded as sent on paper."
     ),
 }
+ISSUE_SECRET_TEXT = gettext_lazy(
+    "The document is secret: every recipient is recorded as sent on paper; send the paper "
+    "copies through the secret mail."
+)
 CONFIRM_BUTTONS: dict[str, Any] = {
     "sign": gettext_lazy("Yes, sign it"),
     "number": gettext_lazy("Yes, give the number"),
@@ -954,7 +958,9 @@ def _confirm(request: HttpRequest, document: OutgoingDocument, action: str) -> H
         "type_name": type_label(document.document_type),
         "action": action,
         "title": CONFIRM_TITLES[action],
-        "text": str(CONFIRM_TEXTS[action]) % {"agency": document.organisation.name},
+        "text": str(ISSUE_SECRET_TEXT)
+        if action == "issue" and document.is_secret
+        else str(CONFIRM_TEXTS[action]) % {"agency": document.organisation.name},
         "button": CONFIRM_BUTTONS[action],
         "problem": problem,
         "latest_version": page.versions[0] if page.versions else None,
