@@ -146,7 +146,7 @@ PATH: tuple[tuple[str, Any], ...] = (
     ("review", gettext_lazy("Review")),
     ("sign", gettext_lazy("Signing")),
     ("number", gettext_lazy("Numbering")),
-    ("seal", gettext_lazy("Organisation's signature")),
+    ("seal", gettext_lazy("Organisation signs")),
     ("issue", gettext_lazy("Issue")),
 )
 PATH_POSITION: dict[str, int] = {
