@@ -414,7 +414,7 @@ def render_register_pdf(layout: Layout, header: Header, rows: Iterable[Any]) -> 
     spec = FormSpec(
         "",
         str(layout.title).upper(),
-        "documents/registers/register_pdf.html",
+        "documents/print/register.html",
         A4_LANDSCAPE,
         layout.slug,
     )
