@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.feedback",
     "motcua.signatures",
+    "motcua.documents",
     "motcua.reporting",
     "motcua.portal",
     "motcua.backoffice",
