@@ -14,24 +14,28 @@ signature, a package that is not valid, addressed to none of its agencies); netw
 timeouts, 429 and 5xx are retried by the sender with exponential back-off
 (`backoff(attempts)`; the retry loop is a django-tasks task, motcua.documents.tasks_exchange).
 
-Peers are configured (for now) in settings.MOTCUA_EXCHANGE_PEERS:
-
-    MOTCUA_EXCHANGE_SYSTEM_ID = "motcua-camau"          # how we sign
-    MOTCUA_EXCHANGE_PEERS = [{"system_id": "motcua-baclieu", "base_url": "https://...",
-                              "secret": "...", "agency_codes": ["000.00.00.H05", ...]}]
+Peers are rows of documents.ExchangePeer (base URL, the system id we sign with there, the
+system id it signs with here, a reference to the shared secret: `env:NAME` or `file:/path`);
+the agencies it hosts are the directory's Agency rows pointing at it. `Peer` is the plain form
+the client needs (tests build it directly).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urlencode
 
 import requests
 
 from motcua.documents.exchange.signing import sha256_file, sha256_hex, sign_request
+
+if TYPE_CHECKING:
+    from motcua.documents.models import ExchangePeer
 
 INBOX_PATH = "/api/v1/documents/exchange/inbox"
 CONNECT_TIMEOUT = 10.0
@@ -56,13 +60,16 @@ class PeerError(Exception):
 
 @dataclass(frozen=True)
 class Peer:
-    """Another MotCua deployment: its system id, the base URL of its site, the secret shared
-    with it (both directions) and the agency codes it hosts."""
+    """Another MotCua deployment: the base URL of its site, the system id we sign with when we
+    post to it, the system id it signs with when it posts to us, the secret shared with it (both
+    directions) and the agency codes it hosts."""
 
-    system_id: str
     base_url: str
+    our_system_id: str
+    peer_system_id: str
     secret: str = field(repr=False)
     agency_codes: tuple[str, ...] = ()
+    pk: int | None = None
 
     @property
     def inbox_url(self) -> str:
@@ -80,33 +87,55 @@ class PeerReceipt:
     record: Mapping[str, Any]
 
 
-def our_system_id() -> str:
-    from django.conf import settings
+def secret_from_ref(ref: str) -> str:
+    """The secret a reference points at: `env:NAME` or `file:/path` (its first line)."""
+    kind, _sep, value = ref.partition(":")
+    if kind == "env":
+        secret = os.environ.get(value, "")
+    elif kind == "file":
+        try:
+            secret = Path(value).read_text().splitlines()[0] if value else ""
+        except (OSError, IndexError):
+            secret = ""
+    else:
+        raise PeerError(
+            f"unknown secret reference {ref!r}: use env:NAME or file:/path", retryable=False
+        )
+    if not secret.strip():
+        raise PeerError(f"the secret {ref!r} is not set on this server", retryable=False)
+    return secret.strip()
 
-    return str(getattr(settings, "MOTCUA_EXCHANGE_SYSTEM_ID", "") or "")
 
-
-def peers_configured() -> list[Peer]:
-    from django.conf import settings
-
-    return [peer_from_dict(entry) for entry in getattr(settings, "MOTCUA_EXCHANGE_PEERS", [])]
-
-
-def peer_from_dict(entry: Mapping[str, Any]) -> Peer:
+def peer_from_row(row: ExchangePeer) -> Peer:
     return Peer(
-        system_id=str(entry["system_id"]),
-        base_url=str(entry["base_url"]),
-        secret=str(entry["secret"]),
-        agency_codes=tuple(str(code) for code in entry.get("agency_codes", ())),
+        base_url=row.base_url,
+        our_system_id=row.system_id,
+        peer_system_id=row.peer_system_id,
+        secret=secret_from_ref(row.secret_ref),
+        agency_codes=tuple(row.agencies.values_list("organ_id", flat=True)),
+        pk=row.pk,
     )
 
 
-def peer_by_system(system_id: str, peers: Iterable[Peer] | None = None) -> Peer | None:
-    return next((p for p in (peers or peers_configured()) if p.system_id == system_id), None)
+def peer_by_system_id(system_id: str) -> Peer | None:
+    """The active peer that signs as `system_id` (None: unknown, or its secret is not set)."""
+    from motcua.documents.models import ExchangePeer
+
+    row = ExchangePeer.objects.filter(peer_system_id=system_id, active=True).first()
+    if row is None:
+        return None
+    try:
+        return peer_from_row(row)
+    except PeerError:
+        return None
 
 
-def peer_for_agency(agency_code: str, peers: Iterable[Peer] | None = None) -> Peer | None:
-    return next((p for p in (peers or peers_configured()) if p.hosts(agency_code)), None)
+def peer_for_agency(organ_id: str) -> Peer | None:
+    """The active peer hosting the agency `organ_id`, per the directory."""
+    from motcua.documents.models import ExchangePeer
+
+    row = ExchangePeer.objects.filter(agencies__organ_id=organ_id, active=True).first()
+    return peer_from_row(row) if row is not None else None
 
 
 class PeerClient:
@@ -114,15 +143,11 @@ class PeerClient:
         self,
         peer: Peer,
         *,
-        system_id: str | None = None,
         session: requests.Session | None = None,
         connect_timeout: float = CONNECT_TIMEOUT,
         read_timeout: float = READ_TIMEOUT,
     ) -> None:
         self.peer = peer
-        self.system_id = system_id or our_system_id()
-        if not self.system_id:
-            raise PeerError("MOTCUA_EXCHANGE_SYSTEM_ID is not set", retryable=False)
         self.session = session or requests.Session()
         self.timeout = (connect_timeout, read_timeout)
 
@@ -134,7 +159,7 @@ class PeerClient:
         headers = sign_request(
             method="POST",
             url=url,
-            system_id=self.system_id,
+            system_id=self.peer.our_system_id,
             secret=self.peer.secret,
             content_sha256=digest,
         )
@@ -145,7 +170,7 @@ class PeerClient:
                 url, data=package, headers=headers, timeout=self.timeout, allow_redirects=False
             )
         except requests.RequestException as exc:
-            raise PeerError(f"{self.peer.system_id}: {exc}", retryable=True) from exc
+            raise PeerError(f"{self.peer.base_url}: {exc}", retryable=True) from exc
         try:
             body = response.json()
         except ValueError:
@@ -156,7 +181,7 @@ class PeerClient:
             return PeerReceipt(created=response.status_code == 201, record=body)
         error = body.get("error") if isinstance(body.get("error"), Mapping) else {}
         raise PeerError(
-            f"{self.peer.system_id}: HTTP {response.status_code} "
+            f"{self.peer.base_url}: HTTP {response.status_code} "
             f"{error.get('message') or response.text[:200]}".strip(),
             retryable=response.status_code == 429 or response.status_code >= 500,
             status=response.status_code,
