@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -299,7 +300,9 @@ class OutgoingDocument(models.Model):
     )
     signer_position = models.CharField(_("signer's position"), max_length=128, blank=True)
     signer_competence = models.CharField(max_length=16, blank=True)  # TM., KT., TL., TUQ. …
-    reviewers = models.ManyToManyField(USER, blank=True, related_name="+")
+    reviewers: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        USER, blank=True, related_name="+"
+    )
     place = models.CharField(_("place of issue"), max_length=64, default="Cà Mau")
     due_date = models.DateField(_("reply due"), null=True, blank=True)
     page_amount = models.PositiveIntegerField(null=True, blank=True)

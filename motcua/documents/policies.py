@@ -1,0 +1,261 @@
+"""Who may see and do what with official documents: the one place for these rules.
+
+An official belongs to an agency when their unit is the agency or one of its sub-units (a
+specialist of a department drafts for the department; its clerk numbers and sends). Services
+call `ensure_can_*`; interfaces call `can_*` to show or hide an action; selectors filter with
+`outgoing_scope` / `incoming_scope`. Secret documents are seen only by the people they name and
+by the agency's clerks and leaders.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from motcua.accounts.enums import AccountKind, Role
+from motcua.accounts.policies import is_provincial_admin, organisations_in_scope
+from motcua.core.errors import PermissionDenied
+from motcua.documents.enums import Confidentiality, IncomingState
+from motcua.documents.models import IncomingDocument, OutgoingDocument
+from motcua.organisations.models import Organisation
+
+DRAFTING_ROLES = (Role.SPECIALIST, Role.LEADER, Role.CLERK, Role.UNIT_ADMIN)
+PROCESSING_ROLES = (Role.SPECIALIST, Role.LEADER, Role.CLERK, Role.UNIT_ADMIN)
+SECRET_KEEPER_ROLES = (Role.CLERK, Role.LEADER)
+
+
+def _official(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.kind == AccountKind.OFFICIAL
+        and user.organisation_id is not None
+    )
+
+
+def member_of(user: Any, organisation: Organisation | None, *roles: str) -> bool:
+    """`user` works in `organisation` or one of its sub-units and holds one of `roles`."""
+    if organisation is None or not _official(user):
+        return False
+    if roles and not user.has_role(*roles):
+        return False
+    return bool(user.organisation.path.startswith(organisation.path))
+
+
+def _acts_for(user: Any, organisation: Organisation | None, *roles: str) -> bool:
+    return is_provincial_admin(user) or member_of(user, organisation, *roles)
+
+
+def _deny(message: str) -> PermissionDenied:
+    return PermissionDenied(message, code="forbidden")
+
+
+# --- visibility --------------------------------------------------------------------------------
+
+
+def _agencies_of(user: Any) -> Any:
+    """The agencies whose documents `user` works on: their unit, the units above it, and (for
+    leaders and administrators) the units below — as a subquery of organisation ids."""
+    own = organisations_in_scope(user).values("pk")
+    ancestors = [int(p) for p in user.organisation.path.strip("/").split("/") if p]
+    return Q(pk__in=own) | Q(pk__in=ancestors)
+
+
+def outgoing_scope(user: Any) -> Q:
+    """The outgoing documents `user` may see."""
+    if is_provincial_admin(user):
+        return Q()
+    if not _official(user):
+        return Q(pk__in=[])
+    involved = Q(drafter=user) | Q(signer=user) | Q(reviewers=user)
+    units = organisations_in_scope(user).values("pk")
+    in_scope = Q(organisation__in=units) | Q(drafting_unit__in=units)
+    agencies = Organisation.objects.filter(_agencies_of(user)).values("pk")
+    keeper = Q(organisation__in=agencies) if user.has_role(*SECRET_KEEPER_ROLES) else Q(pk__in=[])
+    if user.has_role(Role.CLERK):
+        # The agency's clerks number and send everything it issues.
+        in_scope |= Q(organisation__in=agencies)
+    return (Q(confidentiality=Confidentiality.NORMAL) & in_scope) | involved | keeper
+
+
+def incoming_scope(user: Any) -> Q:
+    """The incoming documents `user` may see: their agency's (clerks and leaders), and those
+    assigned to their unit (lead or co-unit) or to them."""
+    if is_provincial_admin(user):
+        return Q()
+    if not _official(user):
+        return Q(pk__in=[])
+    units = organisations_in_scope(user).values("pk")
+    assigned = Q(lead_official=user) | Q(lead_unit__in=units) | Q(co_units__in=units)
+    agencies = Organisation.objects.filter(_agencies_of(user)).values("pk")
+    registry = Q(organisation__in=units)
+    if user.has_role(*SECRET_KEEPER_ROLES):
+        registry |= Q(organisation__in=agencies)
+        return registry | assigned
+    return (Q(confidentiality=Confidentiality.NORMAL) & registry) | assigned
+
+
+def can_view_outgoing(user: Any, document: OutgoingDocument) -> bool:
+    return OutgoingDocument.objects.filter(outgoing_scope(user), pk=document.pk).exists()
+
+
+def can_view_incoming(user: Any, document: IncomingDocument) -> bool:
+    return IncomingDocument.objects.filter(incoming_scope(user), pk=document.pk).exists()
+
+
+def ensure_can_view_outgoing(user: Any, document: OutgoingDocument) -> None:
+    if not can_view_outgoing(user, document):
+        raise _deny(_("You cannot see this document."))
+
+
+def ensure_can_view_incoming(user: Any, document: IncomingDocument) -> None:
+    if not can_view_incoming(user, document):
+        raise _deny(_("You cannot see this document."))
+
+
+# --- outgoing ------------------------------------------------------------------------------------
+
+
+def can_draft(user: Any, organisation: Organisation | None) -> bool:
+    return _acts_for(user, organisation, *DRAFTING_ROLES)
+
+
+def ensure_can_draft(user: Any, organisation: Organisation | None) -> None:
+    if not can_draft(user, organisation):
+        raise _deny(_("Only an official of the agency may draft its documents."))
+
+
+def can_edit_draft(user: Any, document: OutgoingDocument) -> bool:
+    """The drafter, or an official of the drafting unit."""
+    return bool(
+        is_provincial_admin(user)
+        or (_official(user) and document.drafter_id == user.pk)
+        or member_of(user, document.drafting_unit, *DRAFTING_ROLES)
+    )
+
+
+def ensure_can_edit_draft(user: Any, document: OutgoingDocument) -> None:
+    if not can_edit_draft(user, document):
+        raise _deny(_("Only the drafter or the drafting unit may change this draft."))
+
+
+def _is_reviewer(user: Any, document: OutgoingDocument) -> bool:
+    return _official(user) and document.reviewers.filter(pk=user.pk).exists()
+
+
+def can_review(user: Any, document: OutgoingDocument) -> bool:
+    return _is_reviewer(user, document)
+
+
+def ensure_can_review(user: Any, document: OutgoingDocument) -> None:
+    if not can_review(user, document):
+        raise _deny(_("Only a reviewer named on the draft may approve or return it."))
+
+
+def can_comment(user: Any, document: OutgoingDocument) -> bool:
+    return (
+        can_edit_draft(user, document)
+        or _is_reviewer(user, document)
+        or (_official(user) and document.signer_id == user.pk)
+    )
+
+
+def ensure_can_comment(user: Any, document: OutgoingDocument) -> None:
+    if not can_comment(user, document):
+        raise _deny(_("Only the drafter, the reviewers and the signer may comment."))
+
+
+def can_sign(user: Any, document: OutgoingDocument) -> bool:
+    return _official(user) and document.signer_id == user.pk
+
+
+def ensure_can_sign(user: Any, document: OutgoingDocument) -> None:
+    if not can_sign(user, document):
+        raise _deny(_("Only the designated signer may sign this document."))
+
+
+def can_return_to_drafter(user: Any, document: OutgoingDocument) -> bool:
+    return _is_reviewer(user, document) or can_sign(user, document)
+
+
+def ensure_can_return_to_drafter(user: Any, document: OutgoingDocument) -> None:
+    if not can_return_to_drafter(user, document):
+        raise _deny(_("Only a reviewer or the signer may return the draft."))
+
+
+def can_clerk(user: Any, organisation: Organisation | None) -> bool:
+    """Number, sign for the organisation, send, register: the agency's clerks."""
+    return _acts_for(user, organisation, Role.CLERK)
+
+
+def ensure_can_clerk(user: Any, organisation: Organisation | None) -> None:
+    if not can_clerk(user, organisation):
+        raise _deny(_("Only a clerk of the agency may do this."))
+
+
+def can_revoke(user: Any, document: OutgoingDocument) -> bool:
+    """A revocation, update or replacement is drafted by the issuing agency's officials."""
+    return can_draft(user, document.organisation)
+
+
+# --- incoming ------------------------------------------------------------------------------------
+
+
+def can_register(user: Any, organisation: Organisation | None) -> bool:
+    return can_clerk(user, organisation)
+
+
+def ensure_can_register(user: Any, organisation: Organisation | None) -> None:
+    if not can_register(user, organisation):
+        raise _deny(_("Only a clerk of the receiving agency may register its documents."))
+
+
+def can_assign(user: Any, document: IncomingDocument) -> bool:
+    return _acts_for(user, document.organisation, Role.LEADER)
+
+
+def ensure_can_assign(user: Any, document: IncomingDocument) -> None:
+    if not can_assign(user, document):
+        raise _deny(_("Only a leader of the receiving agency may assign this document."))
+
+
+def _in_unit(user: Any, unit: Organisation | None) -> bool:
+    return member_of(user, unit, *PROCESSING_ROLES)
+
+
+def can_process(user: Any, document: IncomingDocument) -> bool:
+    """Progress notes: the lead official, the lead unit and the co-units, and the leaders."""
+    if document.state in (IncomingState.RECEIVED, IncomingState.RETURNED, IncomingState.REVOKED):
+        return False
+    if _official(user) and document.lead_official_id == user.pk:
+        return True
+    if _in_unit(user, document.lead_unit) or can_assign(user, document):
+        return True
+    return any(_in_unit(user, unit) for unit in document.co_units.all())
+
+
+def ensure_can_process(user: Any, document: IncomingDocument) -> None:
+    if not can_process(user, document):
+        raise _deny(_("Only the units this document was assigned to may process it."))
+
+
+def can_finish(user: Any, document: IncomingDocument) -> bool:
+    """Finish (and reply): the lead official or lead unit, the leaders; not the co-units."""
+    if _official(user) and document.lead_official_id == user.pk:
+        return True
+    return _in_unit(user, document.lead_unit) or can_assign(user, document)
+
+
+def ensure_can_finish(user: Any, document: IncomingDocument) -> None:
+    if not can_finish(user, document):
+        raise _deny(_("Only the lead unit or a leader may finish this document."))
+
+
+def can_return_incoming(user: Any, document: IncomingDocument) -> bool:
+    return can_register(user, document.organisation) or can_assign(user, document)
+
+
+def ensure_can_return_incoming(user: Any, document: IncomingDocument) -> None:
+    if not can_return_incoming(user, document):
+        raise _deny(_("Only the clerk or a leader of the receiving agency may return it."))
