@@ -29,6 +29,8 @@ class NotificationKind(models.TextChoices):
     RESULT_READY = "result_ready", _("Result ready")
     STOPPED = "stopped", _("Processing stopped")
     RESULT_RELEASED = "result_released", _("Signed result released")
+    DOCUMENT_ASSIGNED = "document_assigned", _("Official document assigned")
+    DOCUMENT_DUE = "document_due", _("Official document due")
 
 
 class NotificationChannel(models.TextChoices):
