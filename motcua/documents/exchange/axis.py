@@ -36,7 +36,7 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Literal
+from typing import IO, Any, Literal
 from urllib.parse import urlencode
 
 import requests
@@ -152,7 +152,7 @@ class AxisClient:
 
     def send_edoc(
         self,
-        package: bytes | BinaryIO,
+        package: bytes | IO[bytes],
         *,
         from_organ: str,
         to_organs: Sequence[str],
@@ -195,7 +195,7 @@ class AxisClient:
             for item in _items(answer)
         ]
 
-    def get_edoc(self, doc_id: str, *, organ_id: str, into: BinaryIO) -> str:
+    def get_edoc(self, doc_id: str, *, organ_id: str, into: IO[bytes]) -> str:
         """Download a package into `into` (a binary file), streamed; returns its SHA-256."""
         response = self._send("GET", "getEdoc", {"docId": doc_id, "organId": organ_id}, stream=True)
         digest = hashlib.sha256()
@@ -287,7 +287,7 @@ class AxisClient:
         call: str,
         params: Mapping[str, str],
         *,
-        body: bytes | BinaryIO | None = None,
+        body: bytes | IO[bytes] | None = None,
         content_sha256: str | None = None,
         content_type: str | None = None,
         stream: bool = False,

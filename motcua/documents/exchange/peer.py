@@ -27,7 +27,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import requests
@@ -151,7 +151,7 @@ class PeerClient:
         self.session = session or requests.Session()
         self.timeout = (connect_timeout, read_timeout)
 
-    def deliver(self, package: bytes | BinaryIO, *, recipient: str = "") -> PeerReceipt:
+    def deliver(self, package: bytes | IO[bytes], *, recipient: str = "") -> PeerReceipt:
         """Post one package (bytes, or a seekable binary file streamed from its current
         position) to the peer's inbox, for the agency `recipient` if given."""
         url = self.peer.inbox_url + (f"?{urlencode({'recipient': recipient})}" if recipient else "")

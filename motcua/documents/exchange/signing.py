@@ -37,7 +37,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import BinaryIO, Protocol
+from typing import IO, Protocol
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 ALGORITHM = "MOTCUA-HMAC-SHA256"
@@ -70,7 +70,7 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_file(stream: BinaryIO) -> str:
+def sha256_file(stream: IO[bytes]) -> str:
     """SHA-256 of a seekable binary file from its current position to its end, read in
     chunks; the position is put back where it was."""
     start = stream.tell()
