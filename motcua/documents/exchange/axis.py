@@ -142,7 +142,18 @@ class AxisAgency:
 class AxisClient:
     def __init__(self, config: AxisConfig, *, session: requests.Session | None = None) -> None:
         self.config = config
+        self._own_session = session is None
         self.session = session or requests.Session()
+
+    def close(self) -> None:
+        if self._own_session:
+            self.session.close()
+
+    def __enter__(self) -> AxisClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @classmethod
     def from_env(cls) -> AxisClient:

@@ -23,6 +23,7 @@ the client needs (tests build it directly).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -148,8 +149,14 @@ class PeerClient:
         read_timeout: float = READ_TIMEOUT,
     ) -> None:
         self.peer = peer
-        self.session = session or requests.Session()
+        self.session = session  # None: a connection of its own for each delivery, closed after
         self.timeout = (connect_timeout, read_timeout)
+
+    def __enter__(self) -> PeerClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
 
     def deliver(self, package: bytes | IO[bytes], *, recipient: str = "") -> PeerReceipt:
         """Post one package (bytes, or a seekable binary file streamed from its current
@@ -165,25 +172,36 @@ class PeerClient:
         )
         headers["Content-Type"] = "application/xml"
         headers["Accept"] = "application/json"
+        status, text = self._post(url, package, headers)
         try:
-            response = self.session.post(
-                url, data=package, headers=headers, timeout=self.timeout, allow_redirects=False
-            )
-        except requests.RequestException as exc:
-            raise PeerError(f"{self.peer.base_url}: {exc}", retryable=True) from exc
-        try:
-            body = response.json()
+            body = json.loads(text)
         except ValueError:
             body = {}
         if not isinstance(body, Mapping):
             body = {}
-        if response.status_code in (200, 201):
-            return PeerReceipt(created=response.status_code == 201, record=body)
+        if status in (200, 201):
+            return PeerReceipt(created=status == 201, record=body)
         error = body.get("error") if isinstance(body.get("error"), Mapping) else {}
         raise PeerError(
-            f"{self.peer.base_url}: HTTP {response.status_code} "
-            f"{error.get('message') or response.text[:200]}".strip(),
-            retryable=response.status_code == 429 or response.status_code >= 500,
-            status=response.status_code,
+            f"{self.peer.base_url}: HTTP {status} {error.get('message') or text[:200]}".strip(),
+            retryable=status == 429 or status >= 500,
+            status=status,
             code=str(error.get("code", "")),
         )
+
+    def _post(
+        self, url: str, package: bytes | IO[bytes], headers: dict[str, str]
+    ) -> tuple[int, str]:
+        """The HTTP exchange: the status and the text of the answer, the connection released
+        (and closed, with a session of its own) before anything is raised."""
+        session = self.session or requests.Session()
+        try:
+            with session.post(
+                url, data=package, headers=headers, timeout=self.timeout, allow_redirects=False
+            ) as response:
+                return response.status_code, response.text
+        except requests.RequestException as exc:
+            raise PeerError(f"{self.peer.base_url}: {exc}", retryable=True) from exc
+        finally:
+            if self.session is None:  # one package per delivery: no connection kept open
+                session.close()

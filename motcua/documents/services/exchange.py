@@ -24,7 +24,8 @@ import datetime as dt
 import hashlib
 import logging
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, Literal
 
@@ -743,12 +744,14 @@ def _send_package(
         if channel == Channel.PEER:
             if peer is None:
                 return _Attempt(ok=False, error=f"no peer deployment hosts {to_organ}")
-            receipt = PeerClient(peer).deliver(stream, recipient=to_organ)
+            with PeerClient(peer) as client:
+                receipt = client.deliver(stream, recipient=to_organ)
             return _Attempt(ok=True, external_id=str(receipt.record.get("message_id", "")))
         if channel == Channel.AXIS:
-            doc_id = AxisClient.from_env().send_edoc(
-                stream, from_organ=from_organ, to_organs=[to_organ], message_type=kind
-            )
+            with AxisClient.from_env() as axis:
+                doc_id = axis.send_edoc(
+                    stream, from_organ=from_organ, to_organs=[to_organ], message_type=kind
+                )
             return _Attempt(ok=True, external_id=doc_id)
     except (PeerError, AxisError) as exc:
         return _transport_error(exc)
@@ -1090,18 +1093,28 @@ def axis_poll(
     (register, or record the status) → updateStatus done; a package refused for good (not a
     valid package, not for us) is acknowledged "fail" with the reason; anything else (our
     database, the network) leaves it on the axis for the next poll."""
-    client = client or AxisClient.from_env()
     report = PollReport()
-    for organ_id in axis_organ_ids() if organ_ids is None else organ_ids:
-        for kind in ("edoc", "status"):
-            try:
-                waiting = client.get_received_edoc_list(organ_id=organ_id, message_type=kind)
-            except AxisError as exc:
-                report.errors.append(f"{organ_id} {kind}: {exc}")
-                continue
-            for item in waiting:
-                _axis_take(client, organ_id, item.doc_id, report)
+    with _axis_client(client) as axis:
+        for organ_id in axis_organ_ids() if organ_ids is None else organ_ids:
+            for kind in ("edoc", "status"):
+                try:
+                    waiting = axis.get_received_edoc_list(organ_id=organ_id, message_type=kind)
+                except AxisError as exc:
+                    report.errors.append(f"{organ_id} {kind}: {exc}")
+                    continue
+                for item in waiting:
+                    _axis_take(axis, organ_id, item.doc_id, report)
     return report
+
+
+@contextmanager
+def _axis_client(client: AxisClient | None) -> Iterator[AxisClient]:
+    """The client given, or one from the environment closed afterwards."""
+    if client is not None:
+        yield client
+        return
+    with AxisClient.from_env() as own:
+        yield own
 
 
 def _axis_take(client: AxisClient, organ_id: str, doc_id: str, report: PollReport) -> None:
@@ -1175,8 +1188,8 @@ def directory_sync(*, client: AxisClient | None = None, actor: Any = None) -> Sy
     came from the axis and left it are deactivated. Our own agencies and the peers' are not
     changed (their own systems are the authority); an agency typed in as paper or e-mail that
     the axis lists is from now on reached by the axis."""
-    client = client or AxisClient.from_env()
-    agencies = client.get_agency_list()
+    with _axis_client(client) as axis:
+        agencies = axis.get_agency_list()
     report = SyncReport()
     now = timezone.now()
     seen: set[str] = set()
