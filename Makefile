@@ -30,6 +30,7 @@ demo: migrate
 	$(PY) manage.py load_demo
 	$(PY) manage.py generate_history --year 2025 --count 5000 --seed 1 --if-empty
 	$(PY) manage.py signatures_dev_pki
+	$(PY) manage.py documents_demo_issue
 
 run: demo
 	@$(PY) manage.py demo_logins

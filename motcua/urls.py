@@ -30,6 +30,7 @@ urlpatterns = [
     path("accounts/", include("motcua.accounts.urls")),
     path("reports/", include("motcua.reporting.urls")),
     path("signatures/", include("motcua.signatures.urls")),
+    path("office/documents/", include("motcua.documents.urls")),
     path("office/", include("motcua.backoffice.urls")),
     path("", include("motcua.portal.urls")),
 ]

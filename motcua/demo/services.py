@@ -50,6 +50,7 @@ DEMO_OFFICIALS: tuple[DemoOfficial, ...] = (
     DemoOfficial("vanthu.stp", "Đỗ Thị Văn Thư", (Role.CLERK,), JUSTICE, "Văn thư"),
     DemoOfficial("chuyenvien.stc", "Võ Minh Kinh", (Role.SPECIALIST,), FINANCE, "Chuyên viên"),
     DemoOfficial("lanhdao.stc", "Huỳnh Thị Tài", (Role.LEADER,), FINANCE, "Phó Giám đốc"),
+    DemoOfficial("vanthu.stc", "Lâm Thị Lưu Trữ", (Role.CLERK,), FINANCE, "Văn thư"),
     DemoOfficial(
         "tiepnhan.anxuyen",
         "Lý Thị Một Cửa",
@@ -156,6 +157,7 @@ def demo_logins() -> list[tuple[str, str, str]]:
 
 def demo_load() -> dict[str, Any]:
     from motcua.calendar.services import calendar_load_demo_overrides
+    from motcua.documents.demo import documents_load_demo
     from motcua.dossiers.demo import dossiers_load_demo
     from motcua.organisations.services import organisations_load_demo
     from motcua.procedures.services import procedures_load_demo
@@ -166,6 +168,7 @@ def demo_load() -> dict[str, Any]:
     counts.update(demo_accounts_load())
     counts.update({f"procedures_{k}": v for k, v in procedures_load_demo().items()})
     counts.update(dossiers_load_demo())
+    counts.update(documents_load_demo())
     return counts
 
 

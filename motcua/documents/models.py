@@ -357,6 +357,8 @@ class OutgoingDocument(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # DocOrdinal (Decree 30 Annex VI): the document's place in its file, 1, 2, … (no gaps).
+    file_ordinal = models.PositiveIntegerField(_("order in the file"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing document")
@@ -635,6 +637,8 @@ class IncomingDocument(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # DocOrdinal (Decree 30 Annex VI): the document's place in its file, 1, 2, … (no gaps).
+    file_ordinal = models.PositiveIntegerField(_("order in the file"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("incoming document")

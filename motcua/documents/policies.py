@@ -1,9 +1,11 @@
-"""Who may see and do what with official documents: the one place for these rules.
+"""Who may see and do what with official documents, registers and document files: the one
+place for these rules.
 
 An official belongs to an agency when their unit is the agency or one of its sub-units (a
 specialist of a department drafts for the department; its clerk numbers and sends). Services
 call `ensure_can_*`; interfaces call `can_*` to show or hide an action; selectors filter with
-`outgoing_scope` / `incoming_scope`. Secret documents are seen only by the people they name and
+`outgoing_scope` / `incoming_scope` (no joins: a document is never listed twice). Secret
+documents are seen only by the people they name and
 by the agency's clerks and leaders.
 """
 
@@ -15,10 +17,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from motcua.accounts.enums import AccountKind, Role
-from motcua.accounts.policies import is_provincial_admin, organisations_in_scope
+from motcua.accounts.policies import can_act_in, is_provincial_admin, organisations_in_scope
 from motcua.core.errors import PermissionDenied
 from motcua.documents.enums import Confidentiality, IncomingState
-from motcua.documents.models import IncomingDocument, OutgoingDocument
+from motcua.documents.models import DocumentFile, IncomingDocument, OutgoingDocument
 from motcua.organisations.models import Organisation
 
 DRAFTING_ROLES = (Role.SPECIALIST, Role.LEADER, Role.CLERK, Role.UNIT_ADMIN)
@@ -68,7 +70,10 @@ def outgoing_scope(user: Any) -> Q:
         return Q()
     if not _official(user):
         return Q(pk__in=[])
-    involved = Q(drafter=user) | Q(signer=user) | Q(reviewers=user)
+    reviewing = OutgoingDocument.reviewers.through.objects.filter(user_id=user.pk).values(
+        "outgoingdocument_id"
+    )
+    involved = Q(drafter=user) | Q(signer=user) | Q(pk__in=reviewing)
     units = organisations_in_scope(user).values("pk")
     in_scope = Q(organisation__in=units) | Q(drafting_unit__in=units)
     agencies = Organisation.objects.filter(_agencies_of(user)).values("pk")
@@ -87,7 +92,10 @@ def incoming_scope(user: Any) -> Q:
     if not _official(user):
         return Q(pk__in=[])
     units = organisations_in_scope(user).values("pk")
-    assigned = Q(lead_official=user) | Q(lead_unit__in=units) | Q(co_units__in=units)
+    co = IncomingDocument.co_units.through.objects.filter(organisation_id__in=units).values(
+        "incomingdocument_id"
+    )
+    assigned = Q(lead_official=user) | Q(lead_unit__in=units) | Q(pk__in=co)
     agencies = Organisation.objects.filter(_agencies_of(user)).values("pk")
     registry = Q(organisation__in=units)
     if user.has_role(*SECRET_KEEPER_ROLES):
@@ -259,3 +267,88 @@ def can_return_incoming(user: Any, document: IncomingDocument) -> bool:
 def ensure_can_return_incoming(user: Any, document: IncomingDocument) -> None:
     if not can_return_incoming(user, document):
         raise _deny(_("Only the clerk or a leader of the receiving agency may return it."))
+
+
+# --- registers and document files ---------------------------------------------------------------
+
+
+def _of_agency(user: Any, organisation: Organisation | None, *roles: str) -> bool:
+    """An official of the agency or of a unit under it (documents.policies), or one acting
+    over it from above (accounts.policies: leaders and administrators of a parent)."""
+    return member_of(user, organisation, *roles) or can_act_in(user, organisation, *roles)
+
+
+# --- registers ------------------------------------------------------------------------------------
+
+
+def can_view_registers(user: Any, organisation: Organisation | None) -> bool:
+    """The agency's registers: any of its officials (each sees the lines their scope lets
+    through). All agencies at once: the provincial administrators."""
+    if organisation is None:
+        return is_provincial_admin(user)
+    return is_provincial_admin(user) or _of_agency(user, organisation)
+
+
+def ensure_can_view_registers(user: Any, organisation: Organisation | None) -> None:
+    if not can_view_registers(user, organisation):
+        raise PermissionDenied(_("You cannot read the registers of this agency."))
+
+
+# --- document files -------------------------------------------------------------------------------
+
+
+def _clerk_of(user: Any, organisation: Organisation | None) -> bool:
+    return can_clerk(user, organisation) or can_act_in(user, organisation, Role.CLERK)
+
+
+def can_create_document_file(user: Any, organisation: Organisation | None, keeper: Any) -> bool:
+    """A clerk of the agency, for any keeper; an official of the agency, for a file they keep
+    themselves. The keeper must work in the agency."""
+    if keeper is not None and not member_of(keeper, organisation):
+        return False
+    if _clerk_of(user, organisation):
+        return True
+    return bool(
+        _official(user)
+        and keeper is not None
+        and keeper.pk == user.pk
+        and _of_agency(user, organisation)
+    )
+
+
+def ensure_can_create_document_file(
+    user: Any, organisation: Organisation | None, keeper: Any
+) -> None:
+    if not can_create_document_file(user, organisation, keeper):
+        raise PermissionDenied(
+            _("Only a clerk of the agency, or its official keeping the file, may open a file.")
+        )
+
+
+def can_manage_document_file(user: Any, document_file: DocumentFile) -> bool:
+    """Add, remove, close: a clerk of the file's agency, or its keeper (while they work there)."""
+    organisation = document_file.organisation
+    if _clerk_of(user, organisation):
+        return True
+    return bool(
+        _official(user) and document_file.keeper_id == user.pk and _of_agency(user, organisation)
+    )
+
+
+def ensure_can_manage_document_file(user: Any, document_file: DocumentFile) -> None:
+    if not can_manage_document_file(user, document_file):
+        raise PermissionDenied(
+            _("Only a clerk of the agency or the file's keeper may change this file.")
+        )
+
+
+def can_view_document_file(user: Any, document_file: DocumentFile) -> bool:
+    """Its keeper and clerks, and the agency's leaders."""
+    return can_manage_document_file(user, document_file) or _of_agency(
+        user, document_file.organisation, Role.LEADER
+    )
+
+
+def ensure_can_view_document_file(user: Any, document_file: DocumentFile) -> None:
+    if not can_view_document_file(user, document_file):
+        raise PermissionDenied(_("You cannot see this file."))

@@ -11,6 +11,9 @@ class DocumentKind(models.TextChoices):
     RECEIPT = "receipt", _("Receipt")
     FORM = "form", _("Form")
     ATTACHMENT = "attachment", _("Attachment")
+    # An official document of the documents app (văn bản đi, Decree 30/2020): its flow, number
+    # and permissions are the documents app's; here it is signed like a result.
+    OFFICIAL = "official", _("Official document")
 
 
 class DocumentState(models.TextChoices):

@@ -10,12 +10,28 @@ from motcua.accounts import policies as account_policies
 from motcua.accounts.enums import Role
 from motcua.core.errors import PermissionDenied
 from motcua.organisations.models import Organisation
+from motcua.signatures.enums import DocumentKind
 from motcua.signatures.models import SignedDocument
 
 PREPARING_ROLES = (Role.SPECIALIST, Role.LEADER, Role.CLERK, Role.COUNTER_OFFICER)
 
 
-def can_create(actor: Any, organisation: Organisation) -> bool:
+def can_create(
+    actor: Any,
+    organisation: Organisation,
+    *,
+    kind: str = "",
+    signer: Any = None,
+    parent: SignedDocument | None = None,
+) -> bool:
+    """Officials who prepare the organisation's papers; for an official document (and its
+    separate attachments) the designated signer and the issuing organisation's clerks, whom
+    the documents app has already checked (motcua.documents.policies)."""
+    if kind == DocumentKind.OFFICIAL or (
+        kind == DocumentKind.ATTACHMENT and parent is not None and _is_official(parent)
+    ):
+        designated = signer is not None and _is_person(actor, signer)
+        return designated or _clerk_within(actor, organisation)
     return account_policies.can_act_in(actor, organisation, *PREPARING_ROLES)
 
 
@@ -26,7 +42,12 @@ def can_lead(actor: Any, organisation: Organisation) -> bool:
 
 def can_sign_personal(actor: Any, document: SignedDocument) -> bool:
     """A leader of the issuing organisation (or above it); the designated signer if one is
-    named. Signing is personal: a provincial administrator may not sign for a leader."""
+    named. Signing is personal: a provincial administrator may not sign for a leader.
+
+    An official document is signed by its designated signer only, whatever their role (the
+    documents app names them: a deputy signs "KT.", a head of office "TL.")."""
+    if document.kind == DocumentKind.OFFICIAL:
+        return document.signer is not None and _is_person(actor, document.signer)
     if document.signer_id is not None and document.signer_id != getattr(actor, "pk", None):
         return False
     return can_lead(actor, document.organisation)
@@ -35,7 +56,11 @@ def can_sign_personal(actor: Any, document: SignedDocument) -> bool:
 def can_sign_organisation(actor: Any, document: SignedDocument) -> bool:
     """A clerk (văn thư) of the issuing organisation, or of the organisation above it whose
     seal it issues under (a commune's service centre uses the commune's), applies the
-    organisation's signature."""
+    organisation's signature. For an official document (and its attachments) also a clerk of
+    one of the issuing organisation's units (the office of a people's committee keeps its
+    register and seal), as motcua.documents.policies.can_clerk says."""
+    if _is_official(document) and _clerk_within(actor, document.organisation):
+        return True
     if _holds_role_over(actor, document.organisation, Role.CLERK):
         return True
     own = getattr(actor, "organisation", None)
@@ -79,14 +104,48 @@ def _holds_role_over(actor: Any, organisation: Organisation, *roles: str) -> boo
     return account_policies.can_act_in(actor, organisation, *roles)
 
 
+def _is_official(document: SignedDocument) -> bool:
+    """An official document of the documents app, or a separate attachment of one."""
+    if document.kind == DocumentKind.OFFICIAL:
+        return True
+    parent = document.parent if document.kind == DocumentKind.ATTACHMENT else None
+    return parent is not None and parent.kind == DocumentKind.OFFICIAL
+
+
+def _is_person(actor: Any, person: Any) -> bool:
+    """`actor` is the official `person` (signing is personal: no one signs for another)."""
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and getattr(actor, "is_official", False)
+        and actor.pk == getattr(person, "pk", None)
+    )
+
+
+def _clerk_within(actor: Any, organisation: Organisation) -> bool:
+    """A clerk working in `organisation` or one of its units (not a provincial administrator:
+    signing for an organisation needs the role itself)."""
+    if not _is_person(actor, actor) or actor.organisation_id is None:
+        return False
+    if not actor.has_role(Role.CLERK):
+        return False
+    return bool(actor.organisation.path.startswith(organisation.path))
+
+
 def _ensure(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
 
 
-def ensure_can_create(actor: Any, organisation: Organisation) -> None:
+def ensure_can_create(
+    actor: Any,
+    organisation: Organisation,
+    *,
+    kind: str = "",
+    signer: Any = None,
+    parent: SignedDocument | None = None,
+) -> None:
     _ensure(
-        can_create(actor, organisation),
+        can_create(actor, organisation, kind=kind, signer=signer, parent=parent),
         _("You may not prepare documents for this organisation."),
     )
 

@@ -394,7 +394,7 @@ def signed_document_create(
         organisation = (
             dossier.processing_unit if kind == DocumentKind.RESULT else dossier.receiving_unit
         )
-    policies.ensure_can_create(actor, organisation)
+    policies.ensure_can_create(actor, organisation, kind=kind, signer=signer, parent=parent)
     if dossier is not None and dossier.status in CLOSED_DOSSIER and kind == DocumentKind.RESULT:
         raise Conflict(_("This dossier was closed without a result."), code="dossier_closed")
     if kind == DocumentKind.RESULT and dossier is not None:
@@ -657,15 +657,29 @@ def document_sign_personal(
 
 
 @transaction.atomic
-def document_sign_organisation(*, document: SignedDocument, actor: Any) -> SignedDocument:
+def document_sign_organisation(
+    *,
+    document: SignedDocument,
+    actor: Any,
+    code_number: str = "",
+    code_notation: str = "",
+    date_line: str = "",
+) -> SignedDocument:
     """The organisation's signature, applied by its clerk with the organisation's key: the
     seal over the left third of the signer's image and the information box top right of
-    page 1 (a separate attachment: the box only, with the main document's number)."""
+    page 1 (a separate attachment: the box only, with the main document's number).
+
+    An official document (kind "official") is numbered by the system at this signature
+    (Decree 30/2020): `code_number` and `code_notation` (recorded on the document) are written
+    over its "Số:" line and `date_line` ("Cà Mau, ngày 05 tháng 3 năm 2026") over its place and
+    date line, as more widgets of the same signature field (`signing.fill_in_widgets`), so the
+    signer's signature stays valid."""
     document = _lock(document)
     policies.ensure_can_sign_organisation(actor, document)
     before = document.state
     after = transitions.check(document.kind, document.state, A.SIGN_ORGANISATION)
     is_attachment = document.kind == DocumentKind.ATTACHMENT
+    fill_in = _number_fill_in(document, code_number, code_notation, date_line)
     if is_attachment:
         parent = document.parent
         if parent is None or parent.state not in (S.PERSON_SIGNED, S.ORG_SIGNED, S.RELEASED):
@@ -688,11 +702,13 @@ def document_sign_organisation(*, document: SignedDocument, actor: Any) -> Signe
                 )
             else:
                 seal_png = _image(credential) or images.seal_png(issuer.name)
+                widgets, unplaced = signing.fill_in_widgets(data, fill_in)
                 appearance = signing.organisation_appearance(
                     data,
-                    lines=[issuer.name, signing.iso_time(when)],
+                    lines=[issuer.name, *unplaced, signing.iso_time(when)],
                     seal_png=seal_png,
                     seal=signing.seal_box(_person_box(document, data), credential.image_width_mm),
+                    extra=widgets,
                 )
             signed = signing.pdf_sign(
                 data,
@@ -715,10 +731,48 @@ def document_sign_organisation(*, document: SignedDocument, actor: Any) -> Signe
     document.org_signed_at = when
     document.org_signed_by = actor
     document.save(
-        update_fields=["state", "file", "sha256", "org_signed_at", "org_signed_by", "updated_at"]
+        update_fields=[
+            "state",
+            "file",
+            "sha256",
+            "org_signed_at",
+            "org_signed_by",
+            "code_number",
+            "code_notation",
+            "updated_at",
+        ]
     )
-    _audit("sign_organisation", document, actor, before, certificate=fingerprint)
+    extra = {"number": document.number_notation} if fill_in else {}
+    _audit("sign_organisation", document, actor, before, certificate=fingerprint, **extra)
     return document
+
+
+def _number_fill_in(
+    document: SignedDocument, code_number: str, code_notation: str, date_line: str
+) -> list[signing.FillIn]:
+    """What the organisation's signature writes into an official document: its number and
+    notation (recorded on `document` now) and its date. Other kinds got their number when
+    they were prepared."""
+    if document.kind != DocumentKind.OFFICIAL:
+        if code_number or code_notation or date_line:
+            raise ValidationFailed(
+                _("Only an official document is numbered at the organisation's signature."),
+                code="number_not_expected",
+            )
+        return []
+    if code_number:
+        document.code_number = nfc(code_number.strip())[:16]
+        document.code_notation = nfc(code_notation.strip())[:64]
+    if not document.code_number:
+        raise ValidationFailed(
+            _("An official document gets its number before the organisation's signature."),
+            code="number_required",
+            fields={"code_number": _("required")},
+        )
+    fill_in = [signing.FillIn(signing.NUMBER_FILL_IN, f"Số: {document.number_notation}")]
+    if date_line.strip():
+        fill_in.append(signing.FillIn(signing.DATE_FILL_IN, nfc(date_line.strip())))
+    return fill_in
 
 
 def _person_box(document: SignedDocument, data: bytes) -> signing.Box:

@@ -11,7 +11,11 @@ organisation signs after it. Layout (Decree 30/2020, Annex I):
   signature's widget, top right of page 1, with the organisation's name and the signing time
   (ISO 8601, Vietnam time) in 10 pt inside a red frame;
 - a separate attachment: the organisation's signature alone, top right of page 1, with the
-  main document's number and notation and the time.
+  main document's number and notation and the time;
+- an official document numbered at the organisation's signature (Decree 30/2020: the system
+  gives electronic documents their number and date): more widgets of the organisation's field,
+  over the "Số:" line and the place and date line, each an opaque box with the line as issued
+  (`fill_in_widgets`). They are part of the signature, so the person's signature stays valid.
 
 Stamp text is set in Liberation Serif rescaled to 1000 units per em (`fonts`) and NFC-
 normalised. Before the first signature `verification_qr_add` prints a QR code linking to the
@@ -24,6 +28,7 @@ import dataclasses
 import datetime as dt
 import io
 import logging
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,7 +37,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pyhanko.pdf_utils import generic, layout, misc
-from pyhanko.pdf_utils.content import PdfResources
+from pyhanko.pdf_utils.content import PdfResources, RawContent
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.images import PdfImage
@@ -69,6 +74,13 @@ SEAL_CLEARANCE_MM = 1.5  # between the seal and the title above it, the name bel
 DEFAULT_SEAL_MM = 36.0
 QR_SIZE_MM = 15
 QR_OFFSET_MM = 5
+# Where the system writes an official document's number and date (documents we render mark the
+# cells holding those lines; in other files the lines are found by their text).
+NUMBER_ANCHOR = "motcua-number"
+DATE_ANCHOR = "motcua-date"
+NUMBER_FILL_IN = "number"
+DATE_FILL_IN = "date"
+LINE_GAP_EM = 1.5  # runs of text on one baseline further apart than this are separate lines
 
 
 class PdfInputError(ValueError):
@@ -310,6 +322,208 @@ def _find_line(pdf: bytes, needle: str) -> tuple[int, float, float, float] | Non
     return None
 
 
+@dataclass(frozen=True)
+class TextLine:
+    """A run of text on one baseline (the cells of a row are separate lines), in PDF points."""
+
+    page: int
+    x0: float
+    x1: float
+    baseline: float
+    size: float
+    text: str
+
+
+def page_lines(pdf: bytes, page: int) -> list[TextLine]:
+    """The lines of text of page `page`, top down, left to right. A line's right end is
+    estimated with Liberation Serif's widths (exact for documents we render)."""
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    runs: list[tuple[float, float, float, str]] = []
+
+    def visit(text: str, cm: Any, tm: Any, _font: Any, size: float) -> None:
+        text = nfc(text.replace("\n", ""))
+        if not text.strip():
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        scale = abs(tm[3] * cm[3]) or 1
+        runs.append((round(y, 1), x, size * scale, text))
+
+    reader.pages[page].extract_text(visitor_text=visit)
+    lines: list[TextLine] = []
+    for y in sorted({run[0] for run in runs}, reverse=True):
+        current: TextLine | None = None
+        for _y, x, size, text in sorted(r for r in runs if r[0] == y):
+            end = x + fonts.text_width_pt(text, size)
+            if current is not None and x - current.x1 <= LINE_GAP_EM * max(size, current.size):
+                space = " " if x - current.x1 > 0.15 * size else ""
+                current = dataclasses.replace(
+                    current,
+                    x1=max(current.x1, end),
+                    size=max(current.size, size),
+                    text=current.text + space + text,
+                )
+                continue
+            if current is not None:
+                lines.append(current)
+            current = TextLine(page, x, end, y, size, text)
+        if current is not None:
+            lines.append(current)
+    return lines
+
+
+@dataclass(frozen=True)
+class FillIn:
+    """A line the organisation's signature writes over: `kind` says which (NUMBER_FILL_IN,
+    DATE_FILL_IN), `text` is the line as issued ("Số: 05/QĐ-UBND")."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class _LineRule:
+    anchor: str
+    start: re.Pattern[str]  # the first part of the line
+    # The whole line, best first (its parts may be far apart: the blanks left for the system).
+    whole: tuple[re.Pattern[str], ...]
+    font: str
+
+
+_LINE_RULES: dict[str, _LineRule] = {
+    NUMBER_FILL_IN: _LineRule(
+        NUMBER_ANCHOR,
+        re.compile(r"^\s*số\s*:"),
+        (re.compile(r"^\s*số\s*:.*/\s*\w"),),
+        fonts.REGULAR,
+    ),
+    DATE_FILL_IN: _LineRule(
+        DATE_ANCHOR,
+        re.compile(r"\bngày\b"),
+        (
+            re.compile(r"ngày[\W\d_]*tháng[\W\d_]*năm\W*\d{4}"),
+            re.compile(r"ngày[\W\d_]*tháng[\W\d_]*năm"),
+        ),
+        fonts.ITALIC,
+    ),
+}
+_MAX_PARTS = 6  # a blank line written with gaps: "Cà Mau, ngày" … "tháng" … "năm 2026"
+
+
+def fill_in_line(pdf: bytes, kind: str) -> TextLine | None:
+    """The line `kind` of the document: in documents we render, the first line below the named
+    destination that marks it; else the first such line of page 1, top down. None when there is
+    none, or the text cannot be read (the caller then prints the line elsewhere)."""
+    rule = _LINE_RULES[kind]
+    try:
+        return _fill_in_line(pdf, rule)
+    except Exception:  # a page whose text pypdf cannot read: no line found, nothing breaks
+        logger.info("no %s line found in the document", kind, exc_info=True)
+        return None
+
+
+def _fill_in_line(pdf: bytes, rule: _LineRule) -> TextLine | None:
+    anchor = _named_destination(pdf, rule.anchor)
+    if anchor is not None:
+        page, left, top = anchor
+        below = [
+            line
+            for line in page_lines(pdf, page)
+            if line.baseline < top and line.x1 > left and top - line.baseline < 4 * line.size
+        ]
+        found = _line_matching(below, rule)
+        if found is not None:
+            return found
+    return _line_matching(page_lines(pdf, 0), rule)
+
+
+def _line_matching(lines: list[TextLine], rule: _LineRule) -> TextLine | None:
+    """The first line starting like `rule`, joined with the parts after it on its baseline up
+    to where the line ends; only its first part when its end cannot be told (the parts after
+    it may be another cell's)."""
+    for index, line in enumerate(lines):
+        if not rule.start.search(line.text.casefold()):
+            continue
+        candidates = [line]
+        for following in lines[index + 1 : index + _MAX_PARTS]:
+            if following.baseline != line.baseline:
+                break
+            last = candidates[-1]
+            candidates.append(
+                dataclasses.replace(last, x1=following.x1, text=f"{last.text} {following.text}")
+            )
+        for whole in rule.whole:
+            for candidate in candidates:
+                if whole.search(candidate.text.casefold()):
+                    return candidate
+        return line
+    return None
+
+
+def fill_in_widgets(pdf: bytes, fill_ins: Sequence[FillIn]) -> tuple[list[Widget], list[str]]:
+    """A widget over each line of `fill_ins` found in the document, showing its text in the
+    line's size (the date in italics), centred where the line was, on white so the blank line
+    under it does not show; and the texts of those not found (the caller prints them in the
+    information box instead)."""
+    widgets: list[Widget] = []
+    unplaced: list[str] = []
+    for fill_in in fill_ins:
+        line = fill_in_line(pdf, fill_in.kind)
+        if line is None:
+            unplaced.append(fill_in.text)
+            continue
+        font = _LINE_RULES[fill_in.kind].font
+        text = nfc(fill_in.text)
+        size = max(1, round(line.size))  # pyHanko's text layout wants whole points
+        pad = 0.2 * size
+        width = max(line.x1 - line.x0, fonts.text_width_pt(text, size, font)) + 2 * pad
+        centre = (line.x0 + line.x1) / 2
+        box = Box(
+            line.page,
+            centre - width / 2,
+            line.baseline - 0.3 * size,
+            centre + width / 2,
+            line.baseline + 1.05 * size,
+        )
+        widgets.append(Widget(box, line_style(text, size=size, font=font, baseline=0.3 * size)))
+    return widgets, unplaced
+
+
+def line_style(text: str, *, size: int, font: str, baseline: float) -> TextStampStyle:
+    """Black text, centred, its baseline `baseline` points above the box's bottom (whole
+    points), on an opaque white background, no frame."""
+    accumulator = GlyphAccumulatorFactory(
+        str(fonts.stamp_font_path(font)), font_size=size, bcp47_lang_code="vi"
+    )
+    return TextStampStyle(
+        stamp_text=nfc(text).replace("%", "%%"),
+        text_box_style=TextBoxStyle(
+            font=accumulator,
+            font_size=size,
+            leading=size,
+            text_color=(0, 0, 0),
+            box_layout_rule=_TIGHT,
+        ),
+        inner_content_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MIN,
+            margins=layout.Margins(left=0, right=0, top=0, bottom=round(baseline)),
+            inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
+        ),
+        border_width=0,
+        background=RawContent(b"1 1 1 rg 0 0 1 1 re f", box=layout.BoxConstraints(1, 1)),
+        background_opacity=1.0,
+        background_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MIN,
+            y_align=layout.AxisAlignment.ALIGN_MIN,
+            margins=layout.Margins.uniform(0),
+            inner_content_scaling=layout.InnerScaling.STRETCH_FILL,
+        ),
+    )
+
+
 # --- appearances --------------------------------------------------------------------------------
 
 
@@ -494,13 +708,15 @@ def organisation_appearance(
     lines: Sequence[str],
     seal_png: bytes | None = None,
     seal: Box | None = None,
+    extra: Sequence[Widget] = (),
 ) -> Appearance:
     """The information box top right of page 1, and the seal when given (not for separate
-    attachments, which carry no image)."""
+    attachments, which carry no image), and `extra` widgets (`fill_in_widgets`)."""
     wrapped = corner_text_lines(lines)
     widgets = [Widget(corner_box(pdf, wrapped), text_style(wrapped))]
     if seal_png is not None and seal is not None:
         widgets.append(Widget(seal, image_style(seal_png)))
+    widgets.extend(extra)
     return Appearance(tuple(widgets))
 
 

@@ -3,6 +3,10 @@
 draft ──sign_personal──▶ person_signed ──sign_organisation──▶ org_signed ──release──▶ released
   └────────sign_organisation (separate attachments only)───────▲
 org_signed / released ──revoke──▶ revoked      org_signed / released ──replace──▶ replaced
+
+Results, receipts, forms and official documents (kind "official", the documents app's outgoing
+documents: the person's then the organisation's signature) follow the main table; separate
+attachments the attachment table.
 """
 
 from __future__ import annotations

@@ -11,11 +11,12 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-# The printed forms (templates/forms/) are rendered to PDF by WeasyPrint, never served as pages.
+# The printed forms (templates/forms/) and the apps' print templates (…/templates/<app>/print/)
+# are rendered to PDF by WeasyPrint, never served as pages.
 PAGE_TEMPLATES = [
     p
     for p in [*ROOT.joinpath("templates").rglob("*.html"), *ROOT.joinpath("motcua").rglob("*.html")]
-    if "forms" not in p.relative_to(ROOT).parts[:2]
+    if "forms" not in p.relative_to(ROOT).parts[:2] and "print" not in p.relative_to(ROOT).parts
 ]
 # What the policy blocks: inline <script> (one without src, except JSON data blocks), <style>,
 # style= and on…= attributes, htmx's hx-on (eval) and javascript: links.
