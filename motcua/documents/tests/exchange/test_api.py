@@ -73,6 +73,7 @@ def test_a_package_addressed_to_none_of_ours_is_refused_and_nothing_saved(w, mac
     answer = post(INCOMING, packages.edoc(to=["000.00.00.G99"]), bearer(machine))
     assert answer.status_code == 422
     assert answer.json()["error"]["code"] == "not_our_agency"
+    assert answer.json()["error"]["message"] == "Gói tin không gửi đến cơ quan nào trong hệ thống."
     assert IncomingDocument.objects.count() == 0
     assert ExchangeMessage.objects.count() == 0
 
