@@ -311,3 +311,30 @@ def test_recipients_on_other_channels_are_not_the_exchange_s(w):
     paper = Recipient.objects.create(document=document, name="Lưu VT", channel=Channel.PAPER)
     assert exchange.deliver_recipient(paper.pk) == "not_exchange"
     assert exchange.deliver_recipient(10**9) == "missing"
+
+
+def test_with_the_database_task_backend_the_retry_is_a_deferred_task(
+    w, peer, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    peer_inbox, bac_lieu = peer
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    document = svc.outgoing_number(actor=w.clerk, document=signed_outgoing(w))
+    document.state = OutgoingState.ISSUED
+    document.issued_at = document.numbered_at
+    document.save()
+    recipient = document.recipients.create(
+        agency=bac_lieu, organ_id=BAC_LIEU, name=bac_lieu.name, channel=Channel.PEER
+    )
+    # when an attempt fails for a while (the worker runs it)
+    peer_inbox.fail_next(1, status=503)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert exchange.deliver_recipient(recipient.pk) == "retrying"
+    # then the retry waits in the task queue until its time
+    recipient.refresh_from_db()
+    (queued,) = DBTaskResult.objects.filter(task_path="motcua.documents.tasks.deliver_recipient")
+    assert queued.args_kwargs["args"] == [recipient.pk]
+    assert queued.run_after == recipient.next_attempt_at
