@@ -115,6 +115,7 @@ def report(config: dict[str, Any]) -> dict[str, Any]:
             "arrival_number": d.arrival_number,
             "state": d.state,
             "channel": d.channel,
+            "signature_verdict": d.signature_verdict,
             "files": sorted((f.file_name, f.sha256) for f in d.files.all()),
             "statuses_sent": [
                 (s.status_code, s.sent_at is not None)

@@ -22,11 +22,16 @@ import pytest
 import requests
 
 import motcua
-from motcua.documents.enums import Channel, DeliveryStatus, IncomingState, OutgoingState
+from motcua.documents.enums import Channel, DeliveryStatus, DocumentType, IncomingState
 from motcua.documents.models import Agency, ExchangeMessage, ExchangePeer, IncomingDocument
 from motcua.documents.services import outgoing as svc
 from motcua.documents.services.outgoing import FileInput, RecipientInput
-from motcua.documents.tests.factories import signed_outgoing, world
+from motcua.documents.tests.factories import world
+
+# The development PKI of the signatures tests, the settings that trust it (autouse), and the
+# signer's and the agency's certificates for factories.world(0): shared on purpose.
+from motcua.documents.tests.signing.conftest import SIGNER_POSITION, doc_identities  # noqa: F401
+from motcua.signatures.tests.conftest import _signature_settings, dev_pki, register  # noqa: F401
 
 ROOT = Path(motcua.__file__).resolve().parents[1]
 B_CODE = "000.00.00.H05"
@@ -44,7 +49,7 @@ def _free_port() -> int:
 class DeploymentB:
     """The second deployment's processes, all with its own environment."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, trust_roots: str, trust_crls: str) -> None:
         self.directory = directory
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -65,6 +70,11 @@ class DeploymentB:
             # B's status packages and deliveries leave as soon as their transaction commits.
             TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
             MOTCUA_B_PEER_SECRET=SECRET,
+            # B verifies A's signatures against the same (development) trust anchors.
+            MOTCUA_TRUST_ROOTS=trust_roots,
+            MOTCUA_TRUST_CRLS=trust_crls,
+            MOTCUA_REVOCATION_FETCH="0",
+            MOTCUA_TSA_URL="",
             PYTHONPATH=str(ROOT),
         )
 
@@ -122,14 +132,24 @@ class DeploymentB:
 
 
 @pytest.fixture
-def deployment_b(tmp_path):  # type: ignore[no-untyped-def]
-    b = DeploymentB(tmp_path / "b")
+def deployment_b(tmp_path, dev_pki):  # type: ignore[no-untyped-def]  # noqa: F811
+    b = DeploymentB(
+        tmp_path / "b",
+        trust_roots=str(dev_pki.pki.ca_cert_path),
+        trust_crls=str(dev_pki.pki.crl_path),
+    )
     b.directory.mkdir()
     try:
         b.start()
         yield b
     finally:
         b.stop()
+
+
+def plain_pdf_bytes() -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string="<p>Phụ lục: danh sách cơ quan kết nối.</p>").write_pdf()
 
 
 def _server_threads_finish() -> None:
@@ -139,7 +159,11 @@ def _server_threads_finish() -> None:
 
 
 def test_a_decision_travels_to_another_deployment_and_every_status_comes_back(
-    transactional_db, live_server, deployment_b, monkeypatch
+    transactional_db,
+    live_server,
+    deployment_b,
+    doc_identities,
+    monkeypatch,  # noqa: F811
 ):
     # given deployment A (this process): Cà Mau, with B as a peer hosting Bạc Liêu
     monkeypatch.setenv("MOTCUA_A_PEER_SECRET", SECRET)
@@ -171,15 +195,27 @@ def test_a_decision_travels_to_another_deployment_and_every_status_comes_back(
         },
     )
 
-    # when A's clerk issues a signed decision (with an appendix) to Bạc Liêu
-    decision = svc.outgoing_number(actor=w.clerk, document=signed_outgoing(w))
-    svc._attachments_add(
-        decision,
-        [FileInput("phu-luc.pdf", b"%PDF-1.4 appendix of the decision", "application/pdf")],
+    # when A's signer signs a decision (with an appendix), the clerk numbers it, signs it for
+    # the agency and issues it to Bạc Liêu
+    register(doc_identities.signer, user=w.signer)
+    register(doc_identities.agency, organisation=w.agency)
+    appendix = FileInput("phu-luc.pdf", plain_pdf_bytes(), "application/pdf")
+    decision = svc.outgoing_create(
+        actor=w.drafter,
+        organisation=w.agency,
+        document_type=DocumentType.QUYET_DINH,
+        subject="Về việc triển khai liên thông văn bản điện tử giữa hai tỉnh",
+        content="Điều 1. Triển khai liên thông văn bản điện tử.\nĐiều 2. Hiệu lực từ ngày ký.",
+        signer=w.signer,
+        signer_position=SIGNER_POSITION,
+        signer_competence="TM.",
+        recipients=[RecipientInput(agency=bac_lieu)],
+        attachments=[appendix],
     )
-    decision.state = OutgoingState.SEALED
-    decision.save()
-    svc._recipients_replace(decision, [RecipientInput(agency=bac_lieu)])
+    decision = svc.outgoing_submit(actor=w.drafter, document=decision)
+    decision = svc.outgoing_sign(actor=w.signer, document=decision)
+    decision = svc.outgoing_number(actor=w.clerk, document=decision)
+    decision = svc.outgoing_seal(actor=w.clerk, document=decision)
     decision = svc.outgoing_issue(actor=w.clerk, document=decision)
 
     # then B has registered it, and "arrived" and "registered" are back on A
@@ -194,7 +230,12 @@ def test_a_decision_travels_to_another_deployment_and_every_status_comes_back(
         IncomingState.REGISTERED,
         Channel.PEER,
     )
-    assert [name for name, _sha in received["files"]] == ["phu-luc.pdf"]
+    assert sorted(name for name, _sha in received["files"]) == [
+        f"{decision.number_notation.replace('/', '-')}.pdf",
+        "phu-luc.pdf",
+    ]
+    # and B checked the person's and the organisation's signatures before registering it
+    assert received["signature_verdict"] == "valid"
 
     # when B's leader assigns it, the specialist starts on it, B answers and finishes it
     result = deployment_b.command(
