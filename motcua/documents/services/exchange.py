@@ -150,18 +150,16 @@ def _spooled(data: bytes = b"") -> IO[bytes]:
 
 def can_deliver_package(user: Any, organisation: Organisation | None) -> bool:
     """A clerk of the agency (or a provincial administrator), or a machine client (an account
-    of kind "system") of the agency or of an agency above it."""
+    of kind "system") of the agency, of an agency above it, or of none (a province-wide
+    integration, such as the provincial platform's gateway)."""
     if policies.can_register(user, organisation):
         return True
     if organisation is None or not getattr(user, "is_authenticated", False):
         return False
+    if user.kind != AccountKind.SYSTEM or not user.is_active:
+        return False
     own = getattr(user, "organisation", None)
-    return bool(
-        user.kind == AccountKind.SYSTEM
-        and user.is_active
-        and own is not None
-        and organisation.path.startswith(own.path)
-    )
+    return own is None or organisation.path.startswith(own.path)
 
 
 def ensure_can_deliver_package(user: Any, organisation: Organisation | None) -> None:

@@ -8,6 +8,8 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from motcua.accounts.enums import AccountKind
+from motcua.accounts.tests.factories import UserFactory
 from motcua.documents.enums import Channel, DeliveryStatus, IncomingState, OutgoingState
 from motcua.documents.models import ExchangeMessage, IncomingDocument, RecipientStatus
 from motcua.documents.services.outgoing import outgoing_number
@@ -123,8 +125,20 @@ def test_authentication_and_permission(w, machine):
     assert forbidden.status_code == 403
     assert post(INCOMING, body, bearer(w.specialist)).status_code == 403
     assert IncomingDocument.objects.count() == 0
+    # a machine client of another agency may not either
+    elsewhere = UserFactory(kind=AccountKind.SYSTEM, organisation=w.other, username="gw-other")
+    assert (
+        post(INCOMING, body, bearer(elsewhere), recipient=w.agency.agency_code).status_code == 403
+    )
     # the agency's clerk may
     assert post(INCOMING, body, bearer(w.clerk)).status_code == 201
+
+
+def test_a_province_wide_machine_client_may_deliver_to_any_of_our_agencies(w):
+    gateway = UserFactory(kind=AccountKind.SYSTEM, organisation=None, username="lgsp-gateway")
+    body = packages.edoc(to=[w.other.agency_code])
+    assert post(INCOMING, body, bearer(gateway)).status_code == 201
+    assert IncomingDocument.objects.get().organisation == w.other
 
 
 def test_a_status_package_goes_to_the_status_endpoint(w, machine):

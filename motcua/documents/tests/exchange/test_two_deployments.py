@@ -162,8 +162,8 @@ def test_a_decision_travels_to_another_deployment_and_every_status_comes_back(
     transactional_db,
     live_server,
     deployment_b,
-    doc_identities,
-    monkeypatch,  # noqa: F811
+    doc_identities,  # noqa: F811 - the fixture imported above
+    monkeypatch,
 ):
     # given deployment A (this process): Cà Mau, with B as a peer hosting Bạc Liêu
     monkeypatch.setenv("MOTCUA_A_PEER_SECRET", SECRET)
