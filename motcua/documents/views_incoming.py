@@ -703,18 +703,6 @@ def incoming_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
 # --- the documents home --------------------------------------------------------------------------
 
 INCOMING_TILES = ("to_register", "to_assign", "to_process", "overdue")
-# The outgoing queues, as selectors_outgoing.outgoing_queue_counts names them (labels of its
-# own, OUTGOING_QUEUES, win when it has them).
-OUTGOING_TILES = {
-    "to_review": gettext_lazy("Drafts to review"),
-    "drafts_to_review": gettext_lazy("Drafts to review"),
-    "to_sign": gettext_lazy("Documents to sign"),
-    "to_number": gettext_lazy("To number and send"),
-    "to_send": gettext_lazy("To number and send"),
-    "to_number_and_send": gettext_lazy("To number and send"),
-    "returned": gettext_lazy("Drafts returned for changes"),
-    "my_drafts": gettext_lazy("My drafts"),
-}
 
 
 @dataclass
@@ -725,23 +713,16 @@ class Tile:
     url: str
 
 
-def _outgoing_tiles(user: Any) -> list[Tile] | None:
-    """The outgoing helper's queue counts, once its selectors exist (None before)."""
-    try:
-        from motcua.documents import selectors_outgoing  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    counts_of = getattr(selectors_outgoing, "outgoing_queue_counts", None)
-    if counts_of is None:
-        return None
-    labels = {**OUTGOING_TILES, **dict(getattr(selectors_outgoing, "OUTGOING_QUEUES", ()))}
-    base = _url("documents:outgoing_list")
-    tiles = []
-    for key, count in counts_of(user).items():
-        if key in labels:
-            url = f"{base}?{urlencode({'queue': key})}" if base else ""
-            tiles.append(Tile(key, str(labels[key]), int(count), url))
-    return tiles
+def _outgoing_tiles(user: Any) -> list[Tile]:
+    """The outgoing queues that ask for the user's action, with their counts."""
+    from motcua.documents import selectors_outgoing
+
+    labels = dict(selectors_outgoing.OUTGOING_QUEUES)
+    base = reverse("documents:outgoing_list")
+    return [
+        Tile(key, str(labels[key]), int(count), f"{base}?{urlencode({'queue': key})}")
+        for key, count in selectors_outgoing.outgoing_queue_counts(user).items()
+    ]
 
 
 @official_required

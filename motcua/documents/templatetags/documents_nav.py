@@ -1,6 +1,6 @@
 """The "Incoming documents" and "Outgoing documents" entries of the workspace's navigation, each
 with how many documents wait for the reader: one aggregate query for the incoming queues, and
-the outgoing pages' own counts once they exist. Computed once per request."""
+the outgoing queues' counts. Computed once per request."""
 
 from __future__ import annotations
 
@@ -16,15 +16,10 @@ register = template.Library()
 CACHE = "_documents_nav"
 
 
-def _outgoing_waiting(user: Any) -> int | None:
-    try:
-        from motcua.documents import selectors_outgoing  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    counts_of = getattr(selectors_outgoing, "outgoing_queue_counts", None)
-    if counts_of is None:
-        return None
-    return sum(int(n) for n in counts_of(user).values())
+def _outgoing_waiting(user: Any) -> int:
+    from motcua.documents import selectors_outgoing
+
+    return sum(int(n) for n in selectors_outgoing.outgoing_queue_counts(user).values())
 
 
 def _outgoing_url() -> str:

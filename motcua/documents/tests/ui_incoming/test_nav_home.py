@@ -3,7 +3,6 @@ their queues and links to each."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from typing import Any
 
@@ -63,30 +62,17 @@ def test_the_home_tiles_link_to_each_queue(client: Any, office: Any) -> None:
     assert 'id="tile-to_register"' not in response.content.decode()
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("motcua.documents.selectors_outgoing") is not None,
-    reason="the outgoing pages are installed: their tiles show instead",
-)
-def test_without_the_outgoing_pages_the_home_says_so(client: Any, office: Any) -> None:
-    client.force_login(office.drafter)
-    response = client.get(HOME)
-    assert 'id="outgoing-unavailable"' in response.content.decode()
+def test_the_outgoing_counts_show_as_tiles(client: Any, office: Any, monkeypatch: Any) -> None:
+    from motcua.documents import selectors_outgoing
 
-
-def test_the_outgoing_counts_show_as_tiles_once_they_exist(
-    client: Any, office: Any, monkeypatch: Any
-) -> None:
-    import sys
-    import types
-
-    fake = types.ModuleType("motcua.documents.selectors_outgoing")
-    fake.outgoing_queue_counts = lambda user: {"to_sign": 3, "to_review": 0}  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "motcua.documents.selectors_outgoing", fake)
+    monkeypatch.setattr(
+        selectors_outgoing, "outgoing_queue_counts", lambda user: {"to_sign": 3, "to_review": 0}
+    )
     client.force_login(office.signer)
     response = client.get(HOME)
     assert tile(response, "out-to_sign") == 3
-    assert "Văn bản chờ ký" in text(response)
-    assert "Dự thảo chờ cho ý kiến" in text(response)
+    assert "Chờ ký" in text(response)
+    assert "Chờ thẩm định" in text(response)
     assert re.search(r'id="nav-outgoing" data-count="3"', response.content.decode())
 
 
