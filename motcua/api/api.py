@@ -96,6 +96,7 @@ def _register_routers() -> None:
     from motcua.accounts.api import router as accounts_router
     from motcua.api.health import router as health_router
     from motcua.calendar.api import router as calendar_router
+    from motcua.documents.api_office import router as documents_office_router
     from motcua.dossiers.api import router as dossiers_router
     from motcua.portal.api import router as portal_router
     from motcua.procedures.api import router as procedures_router
@@ -114,6 +115,7 @@ def _register_routers() -> None:
     api.add_router("/v1/procedures", procedures_router)
     api.add_router("/v1/reports", reporting_router)
     api.add_router("/v1/signatures", signatures_router)
+    api.add_router("/v1/documents", documents_office_router)
     api.add_router("/v1/portal", portal_router)
 
 
