@@ -148,28 +148,6 @@ def _spooled(data: bytes = b"") -> IO[bytes]:
 # --- who may hand us a package -----------------------------------------------------------------
 
 
-def can_deliver_package(user: Any, organisation: Organisation | None) -> bool:
-    """A clerk of the agency (or a provincial administrator), or a machine client (an account
-    of kind "system") of the agency, of an agency above it, or of none (a province-wide
-    integration, such as the provincial platform's gateway)."""
-    if policies.can_register(user, organisation):
-        return True
-    if organisation is None or not getattr(user, "is_authenticated", False):
-        return False
-    if user.kind != AccountKind.SYSTEM or not user.is_active:
-        return False
-    own = getattr(user, "organisation", None)
-    return own is None or organisation.path.startswith(own.path)
-
-
-def ensure_can_deliver_package(user: Any, organisation: Organisation | None) -> None:
-    if not can_deliver_package(user, organisation):
-        raise PermissionDenied(
-            _("Only a clerk or a machine client of the receiving agency may deliver packages."),
-            code="forbidden",
-        )
-
-
 # --- receiving ---------------------------------------------------------------------------------
 
 
@@ -392,7 +370,7 @@ def _edoc_receive(
         organisation = _edoc_recipient(package, recipient)
         _peer_speaks_for(peer, sender)
         if actor is not None:
-            ensure_can_deliver_package(actor, organisation)
+            policies.ensure_can_deliver_package(actor, organisation)
     except (ValidationFailed, PermissionDenied) as error:
         _refused(keep_refused, body, channel, "edoc", error, external_id, **context)
         raise
@@ -508,7 +486,7 @@ def _status_receive(
         )
         if actor is not None:
             if recipient is not None:
-                ensure_can_deliver_package(actor, recipient.document.organisation)
+                policies.ensure_can_deliver_package(actor, recipient.document.organisation)
             elif getattr(actor, "kind", "") not in (AccountKind.OFFICIAL, AccountKind.SYSTEM):
                 raise PermissionDenied(_("You cannot deliver status packages."), code="forbidden")
         organisation = recipient.document.organisation if recipient is not None else None
