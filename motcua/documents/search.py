@@ -342,8 +342,16 @@ def _search_parts(
     ]
     for kind, parts, newest in sources:
         union: dict[int, dt.datetime] = {}
-        for part in parts:
-            union.update(newest(part, query)[:enough])
+        firsts = [newest(part, query)[:enough] for part in parts]
+        if (
+            len(firsts) > 1
+            and connections[firsts[0].db].features.supports_slicing_ordering_in_compound
+        ):
+            # One statement: (part 1 ORDER BY … LIMIT n) UNION ALL (part 2 …) …; PostgreSQL
+            # plans each part on its own, as if sent apart, in one round trip.
+            firsts = [firsts[0].union(*firsts[1:], all=True)]
+        for rows in firsts:
+            union.update(rows)
         found[kind] = sorted(((at, pk) for pk, at in union.items()), reverse=True)
         result.counts[kind] = min(len(union), COUNT_CAP)
         result.more = result.more or len(union) > COUNT_CAP
@@ -378,9 +386,10 @@ def search_all(user: User, query: str, page: int = 1, *, page_size: int = PAGE_S
     and the parts are merged."""
     from motcua.documents import policies
 
+    read: dict[str, list[Any]] = {}
     return search_all_in(
-        _scope_parts(IncomingDocument, policies.incoming_scope(user)),
-        _scope_parts(OutgoingDocument, policies.outgoing_scope(user)),
+        _scope_parts(IncomingDocument, policies.incoming_scope(user), read),
+        _scope_parts(OutgoingDocument, policies.outgoing_scope(user), read),
         query,
         page,
         page_size=page_size,
@@ -398,9 +407,11 @@ def _outgoing_newest(qs: QuerySet[OutgoingDocument], query: str) -> Any:
     return search_outgoing(qs, query).values_list("pk", "search_at")  # type: ignore[misc]
 
 
-def _scope_parts(model: type[D], scope: Q) -> list[QuerySet[D]]:
+def _scope_parts(
+    model: type[D], scope: Q, read: dict[str, list[Any]] | None = None
+) -> list[QuerySet[D]]:
     """One queryset per part of `scope` when it is an OR (nested ORs flattened): their union
-    is the scope. A negated OR, or anything else, is one part."""
+    is the scope. A negated OR, or anything else, is one part. `read`: see _exists_for_many."""
 
     def parts(q: Q) -> list[Any]:
         if q.connector != Q.OR or q.negated or len(q.children) < 2:
@@ -413,7 +424,7 @@ def _scope_parts(model: type[D], scope: Q) -> list[QuerySet[D]]:
     manager = model._default_manager
     if not scope:
         return [manager.all()]
-    read: dict[str, list[Any]] = {}
+    read = {} if read is None else read
     return [manager.filter(_exists_for_many(model, part, read)) for part in parts(scope)]
 
 
