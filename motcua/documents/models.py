@@ -863,3 +863,15 @@ class OutboundStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incoming_id} {self.status_code}"
+
+
+class ExchangeNonce(models.Model):
+    """A nonce of a signed exchange request, kept until its timestamp is too old to be accepted:
+    a second request with the same nonce is a replay (the unique key refuses it, whichever web
+    process receives it)."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.digest[:12]
