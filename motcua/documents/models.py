@@ -363,7 +363,7 @@ class OutgoingDocument(models.Model):
     # Folded number and notation, summary, author, signer and the text of text PDFs, for search:
     # computed by motcua.documents.search.search_text_for, kept by the services (0004_search_*).
     search_text = models.TextField(blank=True, default="", editable=False)
-    # PostgreSQL: to_tsvector('simple', search_text), kept by a trigger (0004_search_text),
+    # PostgreSQL: to_tsvector('simple', search_text), kept by a trigger (0005_search_text),
     # GIN-indexed. Never written by Python; NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -649,7 +649,7 @@ class IncomingDocument(models.Model):
     # Folded number and notation, summary, author, signer and the text of text PDFs, for search:
     # computed by motcua.documents.search.search_text_for, kept by the services (0004_search_*).
     search_text = models.TextField(blank=True, default="", editable=False)
-    # PostgreSQL: to_tsvector('simple', search_text), kept by a trigger (0004_search_text),
+    # PostgreSQL: to_tsvector('simple', search_text), kept by a trigger (0005_search_text),
     # GIN-indexed. Never written by Python; NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
