@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -359,6 +360,12 @@ class OutgoingDocument(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # DocOrdinal (Decree 30 Annex VI): the document's place in its file, 1, 2, … (no gaps).
     file_ordinal = models.PositiveIntegerField(_("order in the file"), null=True, blank=True)
+    # Folded number and notation, summary, author, signer and the text of text PDFs, for search:
+    # computed by motcua.documents.search.search_text_for, kept by the services (0004_search_*).
+    search_text = models.TextField(blank=True, default="", editable=False)
+    # PostgreSQL: to_tsvector('simple', search_text), kept by a trigger (0004_search_text),
+    # GIN-indexed. Never written by Python; NULL on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("outgoing document")
@@ -639,6 +646,12 @@ class IncomingDocument(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # DocOrdinal (Decree 30 Annex VI): the document's place in its file, 1, 2, … (no gaps).
     file_ordinal = models.PositiveIntegerField(_("order in the file"), null=True, blank=True)
+    # Folded number and notation, summary, author, signer and the text of text PDFs, for search:
+    # computed by motcua.documents.search.search_text_for, kept by the services (0004_search_*).
+    search_text = models.TextField(blank=True, default="", editable=False)
+    # PostgreSQL: to_tsvector('simple', search_text), kept by a trigger (0004_search_text),
+    # GIN-indexed. Never written by Python; NULL on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("incoming document")
