@@ -439,7 +439,7 @@ def electronic_share_xlsx(
         _("Received electronically"),
         _("Documents received"),
         _("Exchanged electronically"),
-        _("All documents"),
+        _("Documents sent and received"),
         _("Share exchanged electronically"),
         _("Secret documents (left out)"),
     ]

@@ -249,3 +249,33 @@ def test_query_words() -> None:
         "ngay",
     ]
     assert len(search.query_words(" ".join(f"w{i}" for i in range(20)))) == (search.MAX_QUERY_WORDS)
+
+
+def test_a_document_visible_in_several_ways_is_listed_once() -> None:
+    # given: the clerk's own agency's document, also assigned to the clerk and to their unit
+    a = h.agency("Sở Tư pháp")
+    clerk = h.official(a, Role.CLERK)
+    doc = h.incoming(a, subject="Rà soát văn bản quy phạm", lead_official=clerk, lead_unit=a)
+
+    # when
+    page = search.search_all(clerk, "ra soat van ban")
+
+    # then
+    assert [hit.document.pk for hit in page.hits] == [doc.pk]
+    assert page.counts == {"incoming": 1, "outgoing": 0}
+    assert not page.has_next
+
+
+@pytest.mark.postgres
+def test_search_statements_get_more_memory_on_postgresql() -> None:
+    from django.db import connection
+
+    def work_mem() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW work_mem")
+            return str(cursor.fetchone()[0])
+
+    before = work_mem()
+    with search.search_work_mem():
+        assert work_mem() == search.SEARCH_WORK_MEM
+    assert before != search.SEARCH_WORK_MEM
