@@ -172,6 +172,8 @@ def _definition_is_default() -> bool:
 def documents_metric(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     period = _period(form)
+    if not form.is_bound:
+        form = PeriodForm(initial={"date_from": period.start, "date_to": period.end})
     rows = _rows(request.user, period)
     lines = [_line(row, period) for row in rows]
     total = _line(metrics.electronic_share_total(rows), period)
@@ -272,8 +274,8 @@ def _page(qs: Any, number: str | None) -> Page[Any]:
 @official_required
 @require_GET
 def documents_metric_documents(request: HttpRequest) -> HttpResponse:
-    part = request.GET.get("part", "")
-    if part not in metrics.PARTS:
+    part = next((p for p in metrics.PARTS if p == request.GET.get("part")), None)
+    if part is None:
         raise Http404("no such figure")
     kind = request.GET.get("kind", "")
     kinds = [kind] if kind in KIND_TITLES else ["outgoing", "incoming"]
@@ -312,7 +314,7 @@ def documents_metric_documents(request: HttpRequest) -> HttpResponse:
         counted = _ids(electronic.incoming, page)
         rows = [IncomingRow(document=d, electronic=d.pk in counted) for d in page]
         sections.append(Section("incoming", str(KIND_TITLES["incoming"]), page, rows, "page_in"))
-    kept = {k: v for k, v in request.GET.items() if k not in ("page_in", "page_out") and v}
+    kept = {k: str(v) for k, v in request.GET.items() if k not in ("page_in", "page_out") and v}
     for section in sections:
         others = {s.param: str(s.page.number) for s in sections if s is not section}
         section.query = urlencode({**kept, **others})

@@ -160,7 +160,8 @@ def documents_search(request: HttpRequest) -> HttpResponse:
         "page": None,
     }
     if query and not problem:
-        page = search.search_all(request.user, query, _page_number(request.GET.get("page")))
+        user: Any = request.user  # an official: official_required
+        page = search.search_all(user, query, _page_number(request.GET.get("page")))
         words = page.words
         context.update(
             page=page,

@@ -49,5 +49,7 @@ def text(response: Any) -> str:
 
 def result_ids(response: Any) -> list[tuple[str, int]]:
     """(kind, id) of each search result, in order."""
-    found = re.findall(r'data-kind="(incoming|outgoing)" data-id="(\d+)"', response.content.decode())
+    found = re.findall(
+        r'data-kind="(incoming|outgoing)" data-id="(\d+)"', response.content.decode()
+    )
     return [(kind, int(pk)) for kind, pk in found]

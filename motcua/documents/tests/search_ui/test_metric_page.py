@@ -50,7 +50,11 @@ def documents(agencies: Agencies) -> Agencies:
     h.issued(a, agencies.specialist, DAY, channels=(Channel.AXIS, Channel.PAPER))
     h.issued(a, agencies.specialist, DAY, status=DeliveryStatus.FAILED)
     h.issued(
-        a, agencies.specialist, DAY, channels=(Channel.PAPER,), confidentiality=Confidentiality.SECRET
+        a,
+        agencies.specialist,
+        DAY,
+        channels=(Channel.PAPER,),
+        confidentiality=Confidentiality.SECRET,
     )
     h.issued(a, agencies.specialist, dt.date(2024, 12, 31))
     electronic_in(a)
@@ -77,7 +81,9 @@ def drill_count(client: Any, href: str) -> int:
     assert response.status_code == 200
     match = re.search(r'id="drill-total" data-count="(\d+)"', response.content.decode())
     assert match
-    listed = re.findall(r'<tr data-id="\d+" data-kind="(?:incoming|outgoing)">', response.content.decode())
+    listed = re.findall(
+        r'<tr data-id="\d+" data-kind="(?:incoming|outgoing)">', response.content.decode()
+    )
     assert len(listed) == int(match.group(1))  # fewer than a page: all listed
     return int(match.group(1))
 

@@ -81,9 +81,7 @@ def test_another_agencys_documents_never_appear(client: Any, agencies: Agencies)
     assert ("incoming", secret.pk) not in result_ids(client.get(SEARCH, {"q": "06/QĐ-UBND"}))
 
 
-def test_empty_short_and_punctuation_queries_are_explained(
-    client: Any, agencies: Agencies
-) -> None:
+def test_empty_short_and_punctuation_queries_are_explained(client: Any, agencies: Agencies) -> None:
     decision(agencies.a)
     client.force_login(agencies.clerk)
 
