@@ -21,7 +21,8 @@ documents are generated once and kept (--regenerate to start again, --cleanup to
    during the load and re-created after it, then VACUUM ANALYZE.
 
 2. MEASUREMENT: each operation runs --runs times (default 30) after 3 warm-up runs, through the
-   code the pages use (Django's Paginator over the ORM; motcua.documents.search), and then the
+   code the pages use (selectors_registers.register_page over incoming_register_list and
+   incoming_register_for; motcua.documents.search), and then the
    very same SQL statements (captured from the ORM run) replayed with psycopg alone: the floor,
    what PostgreSQL itself needs. p50 and p95 of each, in ms.
 
@@ -32,6 +33,7 @@ Usage: python bench/bench_documents_register.py [--count 1000000] [--runs 30] [-
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import statistics
 import sys
@@ -786,7 +788,6 @@ def main() -> int:
     django.setup()
     import psycopg
     from django.core.management import call_command
-    from django.core.paginator import Paginator
     from django.db import connection, transaction
 
     from motcua.documents import search
@@ -835,19 +836,13 @@ def main() -> int:
     print(f"incoming documents: {table} with indexes (full-text index {trgm}); files: {files}")
 
     agency = orgs[7]
-    register = IncomingDocument.objects.filter(organisation=agency)
+    register = IncomingDocument.objects.filter(organisation=agency)  # the agency's documents
     year_rows = register.filter(year=YEAR).count()
     sample = register.filter(year=YEAR, document_type="quyet_dinh").order_by("arrival_number")[
         year_rows // 40
     ]
     number_query = sample.number_notation
-    tz_from = "2025-03-01T00:00:00+07:00"
-    tz_to = "2025-07-01T00:00:00+07:00"
     print(f"agency: {agency.name}: {register.count():,} documents, {year_rows:,} in {YEAR}")
-
-    def page(qs: Any, number: int) -> int:
-        p = Paginator(qs, 20).page(number)  # COUNT, then the page (what list views do)
-        return len(list(p.object_list))
 
     def search_page(qs: Any, query: str, *, work_mem: str = "") -> int:
         """What a register's search box runs: search.search_all_in(register, None, query), one
@@ -860,41 +855,78 @@ def main() -> int:
         finally:
             search.SEARCH_WORK_MEM = kept
 
-    deep = max(1, year_rows // 20 - 20)
-    the_year = register.filter(year=YEAR).order_by("-arrival_number")
+    from motcua.documents import policies
+    from motcua.documents import selectors_registers as registers
+
+    everything = IncomingDocument.objects.all()
+
+    def screen(qs: Any, number: int) -> int:
+        """One screen of the incoming register, as views_registers shows it: register_page
+        (Django's Paginator: COUNT, then the page, 50 rows) of incoming_register_list."""
+        return len(registers.register_page(qs, registers.incoming_register_row, page=number).rows)
+
+    def the_register(**filters: Any) -> Any:
+        return registers.incoming_register_list(
+            everything, filters=registers.RegisterFilters(organisation=agency, **filters)
+        )
+
+    def clerks_register(**filters: Any) -> Any:
+        return registers.incoming_register_for(
+            clerk, filters=registers.RegisterFilters(organisation=agency, **filters)
+        )
+
+    def plainly_scoped(**filters: Any) -> Any:
+        """incoming_register_for without its semi-join (`pk IN (SELECT pk … WHERE scope)`):
+        the scope as a filter, now that policies' scopes use subqueries and list no document
+        twice."""
+        return registers.incoming_register_list(
+            everything.filter(policies.incoming_scope(clerk)),
+            filters=registers.RegisterFilters(organisation=agency, **filters),
+        )
+
+    per_page = registers.PAGE_SIZE
+    deep = max(1, year_rows // per_page - 3)
+    spring = {"date_from": dt.date(YEAR, 3, 1), "date_to": dt.date(YEAR, 6, 30)}
+    week = {"date_from": dt.date(YEAR, 5, 5), "date_to": dt.date(YEAR, 5, 11)}
     operations: list[tuple[str, Callable[[], Any]]] = [
-        (f"browse {YEAR}, page 1 (of {year_rows // 20 + 1})", lambda: page(the_year, 1)),
-        (f"browse {YEAR}, page {deep} (offset {(deep - 1) * 20:,})", lambda: page(the_year, deep)),
         (
-            "filter type=công văn, state=done, Mar–Jun",
-            lambda: page(
-                register.filter(
-                    document_type="cong_van",
-                    state="done",
-                    arrival_date__gte=tz_from,
-                    arrival_date__lt=tz_to,
-                ).order_by("-arrival_date", "-id"),
-                1,
-            ),
+            f"register {YEAR}, page 1 (of {year_rows // per_page + 1})",
+            lambda: screen(the_register(year=YEAR), 1),
         ),
         (
-            f"filter type=quyết định, urgent, {YEAR}",
-            lambda: page(
-                register.filter(year=YEAR, document_type="quyet_dinh", urgency="urgent").order_by(
-                    "-arrival_date", "-id"
-                ),
-                1,
-            ),
+            f"register {YEAR}, page {deep} (offset {(deep - 1) * per_page:,})",
+            lambda: screen(the_register(year=YEAR), deep),
         ),
         (
-            "filter date range only (one week)",
-            lambda: page(
-                register.filter(
-                    arrival_date__gte="2025-05-05T00:00:00+07:00",
-                    arrival_date__lt="2025-05-12T00:00:00+07:00",
-                ).order_by("-arrival_date", "-id"),
-                1,
+            "filter công văn, done, Mar–Jun",
+            lambda: screen(the_register(document_type="cong_van", state="done", **spring), 1),
+        ),
+        (
+            f"filter quyết định, urgent, {YEAR}",
+            lambda: screen(
+                the_register(year=YEAR, document_type="quyet_dinh", urgency="urgent"), 1
             ),
+        ),
+        ("filter one week", lambda: screen(the_register(**week), 1)),
+        (
+            "register box q='QĐ-UBND' (its icontains)",
+            lambda: screen(the_register(year=YEAR, query="QĐ-UBND"), 1),
+        ),
+        (
+            "register box q='hạn mặn' (its icontains)",
+            lambda: screen(the_register(year=YEAR, query="hạn mặn"), 1),
+        ),
+        (
+            f"clerk's register (policies' scope) {YEAR}, page 1",
+            lambda: screen(clerks_register(year=YEAR), 1),
+        ),
+        (
+            f"clerk's register {YEAR}, page {deep}",
+            lambda: screen(clerks_register(year=YEAR), deep),
+        ),
+        (
+            "  the same, page 1, scope as a plain filter",
+            lambda: screen(plainly_scoped(year=YEAR), 1),
         ),
         (
             f"search number '{number_query}'",
