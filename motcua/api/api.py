@@ -96,6 +96,8 @@ def _register_routers() -> None:
     from motcua.accounts.api import router as accounts_router
     from motcua.api.health import router as health_router
     from motcua.calendar.api import router as calendar_router
+    from motcua.documents.api import router as documents_router
+    from motcua.documents.api_office import router as documents_office_router
     from motcua.dossiers.api import router as dossiers_router
     from motcua.portal.api import router as portal_router
     from motcua.procedures.api import router as procedures_router
@@ -115,6 +117,9 @@ def _register_routers() -> None:
     api.add_router("/v1/reports", reporting_router)
     api.add_router("/v1/signatures", signatures_router)
     api.add_router("/v1/portal", portal_router)
+    # Official documents: the edXML exchange endpoints, then the officials' API (same prefix).
+    api.add_router("/v1/documents", documents_router)
+    api.add_router("/v1/documents", documents_office_router)
 
 
 _register_routers()

@@ -255,8 +255,13 @@ def _outgoing_electronic(d: ShareDefinition) -> Q:
 
 @dataclass
 class _Parts:
-    incoming: dict[Part, QuerySet[IncomingDocument]] = field(default_factory=dict)
-    outgoing: dict[Part, QuerySet[OutgoingDocument]] = field(default_factory=dict)
+    """For each kind: the documents counted (state and period; `base`), and the condition of
+    each part on them (`conditions`): a part's documents are base.filter(condition)."""
+
+    incoming: QuerySet[IncomingDocument]
+    outgoing: QuerySet[OutgoingDocument]
+    incoming_conditions: dict[Part, Q] = field(default_factory=dict)
+    outgoing_conditions: dict[Part, Q] = field(default_factory=dict)
 
 
 def _parts(
@@ -273,14 +278,21 @@ def _parts(
     out = outgoing.filter(
         state__in=d.outgoing_states, issued_date__gte=period_from, issued_date__lte=period_to
     )
-    parts = _Parts()
-    parts.incoming["denominator"] = inc.exclude(_secret())
-    parts.incoming["numerator"] = parts.incoming["denominator"].filter(_incoming_electronic(d))
-    parts.incoming["excluded"] = inc.filter(_secret())
-    parts.outgoing["denominator"] = out.exclude(_secret())
-    parts.outgoing["numerator"] = parts.outgoing["denominator"].filter(_outgoing_electronic(d))
-    parts.outgoing["excluded"] = out.filter(_secret())
-    return parts
+    not_secret = ~_secret()
+    return _Parts(
+        incoming=inc,
+        outgoing=out,
+        incoming_conditions={
+            "denominator": not_secret,
+            "numerator": not_secret & _incoming_electronic(d),
+            "excluded": _secret(),
+        },
+        outgoing_conditions={
+            "denominator": not_secret,
+            "numerator": not_secret & _outgoing_electronic(d),
+            "excluded": _secret(),
+        },
+    )
 
 
 def electronic_share_documents(
@@ -301,7 +313,8 @@ def electronic_share_documents(
         raise ValueError(f"unknown part {part!r}")
     d = definition or share_definition()
     parts = _parts(incoming, outgoing, period_from, period_to, d)
-    inc, out = parts.incoming[part], parts.outgoing[part]
+    inc = parts.incoming.filter(parts.incoming_conditions[part])
+    out = parts.outgoing.filter(parts.outgoing_conditions[part])
     if agency is not None:
         agency_id = agency.pk if isinstance(agency, Organisation) else agency
         inc, out = inc.filter(organisation_id=agency_id), out.filter(organisation_id=agency_id)
@@ -370,29 +383,28 @@ def electronic_share(
         raise ValueError(f"unknown grouping {by!r}")
     d = definition or share_definition()
     parts = _parts(incoming, outgoing, period_from, period_to, d)
+    figures: dict[int | None, dict[str, int]] = {}
+    # One query per kind: the three parts as conditional counts (FILTER (WHERE …)) of the
+    # counted documents, with the very conditions electronic_share_documents filters by.
+    for kind, base, conditions in (
+        ("sent", parts.outgoing, parts.outgoing_conditions),
+        ("received", parts.incoming, parts.incoming_conditions),
+    ):
+        counts_of = {part: Count("id", filter=condition) for part, condition in conditions.items()}
+        grouped: Any = base.order_by()
+        if by == "organisation":
+            grouped = grouped.values("organisation_id").annotate(**counts_of)
+        else:
+            grouped = [{"organisation_id": None, **grouped.aggregate(**counts_of)}]
+        for row in grouped:
+            counts = figures.setdefault(row["organisation_id"], {})
+            counts[f"{kind}_numerator"] = row["numerator"]
+            counts[f"{kind}_denominator"] = row["denominator"]
+            counts["excluded"] = counts.get("excluded", 0) + row["excluded"]
     if by == "total":
-        return [
-            ShareRow(
-                agency=None,
-                sent_numerator=parts.outgoing["numerator"].count(),
-                sent_denominator=parts.outgoing["denominator"].count(),
-                received_numerator=parts.incoming["numerator"].count(),
-                received_denominator=parts.incoming["denominator"].count(),
-                excluded=parts.outgoing["excluded"].count() + parts.incoming["excluded"].count(),
-            )
-        ]
-    figures: dict[int, dict[str, int]] = {}
-    for kind, by_part in (("sent", parts.outgoing), ("received", parts.incoming)):
-        for part, qs in by_part.items():
-            per_agency: QuerySet[Any, dict[str, Any]] = (
-                qs.order_by().values("organisation_id").annotate(n=Count("id"))
-            )
-            for row in per_agency:
-                key = "excluded" if part == "excluded" else f"{kind}_{part}"
-                counts = figures.setdefault(row["organisation_id"], {})
-                counts[key] = counts.get(key, 0) + row["n"]
-    agencies = Organisation.objects.in_bulk(list(figures))
-    rows = [ShareRow(agency=agencies[pk], **counts) for pk, counts in figures.items()]
+        return [ShareRow(agency=None, **figures.get(None, {}))]
+    agencies = Organisation.objects.in_bulk([pk for pk in figures if pk is not None])
+    rows = [ShareRow(agency=agencies[pk], **counts) for pk, counts in figures.items() if pk]
     return sorted(rows, key=lambda r: vietnamese_sort_key(r.agency.name if r.agency else ""))
 
 

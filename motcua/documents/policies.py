@@ -352,3 +352,28 @@ def can_view_document_file(user: Any, document_file: DocumentFile) -> bool:
 def ensure_can_view_document_file(user: Any, document_file: DocumentFile) -> None:
     if not can_view_document_file(user, document_file):
         raise PermissionDenied(_("You cannot see this file."))
+
+
+# --- the exchange ------------------------------------------------------------------------------
+
+
+def can_deliver_package(user: Any, organisation: Organisation | None) -> bool:
+    """A clerk of the agency (or a provincial administrator), or a machine client (an account
+    of kind "system") of the agency, of an agency above it, or of none (a province-wide
+    integration, such as the provincial platform's gateway)."""
+    if can_register(user, organisation):
+        return True
+    if organisation is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.kind != AccountKind.SYSTEM or not user.is_active:
+        return False
+    own = getattr(user, "organisation", None)
+    return own is None or organisation.path.startswith(own.path)
+
+
+def ensure_can_deliver_package(user: Any, organisation: Organisation | None) -> None:
+    if not can_deliver_package(user, organisation):
+        raise PermissionDenied(
+            _("Only a clerk or a machine client of the receiving agency may deliver packages."),
+            code="forbidden",
+        )
