@@ -191,7 +191,7 @@ class PutInFileForm(forms.Form):
     """The panel on a document's page: one of the agency's open files."""
 
     document_file = forms.ModelChoiceField(
-        label=pgettext_lazy("document file", "File"),
+        label=_("Put it in an open file"),
         queryset=DocumentFile.objects.none(),
         empty_label=pgettext_lazy("document file", "Choose a file"),
         error_messages={"invalid_choice": _("This file cannot take documents from you.")},

@@ -14,7 +14,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -128,8 +138,9 @@ def document_file_list(
     """One page of the files `user` may see: open ones first, then the latest catalogue year,
     then by notation. Each carries `outgoing_count` and `incoming_count`."""
     qs = _filtered(document_file_visible(user), filters or FileFilters(), user)
+    open_first = Case(When(state=FileState.OPEN, then=Value(0)), default=Value(1))
     qs = _with_counts(qs.select_related("organisation", "keeper")).order_by(
-        "state", "-file_catalog", "file_notation", "pk"
+        open_first, "-file_catalog", "file_notation", "pk"
     )
     return Paginator(qs, PAGE_SIZE).get_page(page)
 

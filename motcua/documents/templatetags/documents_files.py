@@ -20,13 +20,14 @@ from motcua.documents.models import DocumentFile, IncomingDocument, OutgoingDocu
 
 register = template.Library()
 
+NAV_CACHE = "_documents_files_nav"  # computed once per request
+
 
 @dataclass
 class FilePanel:
     document_file: DocumentFile | None
     file_url: str  # "" when the reader may not open the file
     ordinal: int | None
-    closed: bool
     state: str
     form: PutInFileForm | None  # the open files the reader may put the document in
     put_url: str
@@ -65,7 +66,6 @@ def document_file_panel(context: template.Context, document: Any) -> FilePanel |
             if policies.can_view_document_file(user, document_file)
             else "",
             ordinal=document.file_ordinal,
-            closed=document_file.state == FileState.CLOSED,
             state=state_label(document_file.state),
             form=None,
             put_url="",
@@ -85,12 +85,30 @@ def document_file_panel(context: template.Context, document: Any) -> FilePanel |
         document_file=None,
         file_url="",
         ordinal=None,
-        closed=False,
         state="",
         form=PutInFileForm(files=files, prefix="file") if files else None,
         put_url=reverse("documents:document_file_put", args=[kind, document.pk]),
         create_url=create_url,
     )
+
+
+@register.inclusion_tag("documents/files/_nav.html", takes_context=True)
+def document_files_nav(context: template.Context) -> dict[str, Any]:
+    """The "Document files" entry of the workspace's menu (documents/_nav.html), for those who
+    see a file or may open one. The menu's context is its own tag's: the request is the
+    context's attribute."""
+    request = getattr(context, "request", None) or context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or user is None or not _mounted():
+        return {"show": False}
+    url = reverse("documents:document_file_list")
+    show = getattr(request, NAV_CACHE, None)
+    if show is None:
+        show = bool(sel.document_file_agencies_for(user)) or (
+            sel.document_file_visible(user).exists()
+        )
+        setattr(request, NAV_CACHE, show)
+    return {"show": show, "url": url, "current": request.path.startswith(url)}
 
 
 @dataclass

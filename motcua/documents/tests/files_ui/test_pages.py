@@ -385,3 +385,21 @@ def test_the_add_search_finds_a_document_by_number_notation_or_summary(
     results = body.split('id="add-results"')[1]
     assert f'data-id="{wanted.pk}"' in results
     assert f'data-id="{other.pk}"' not in results
+
+
+def test_the_documents_home_and_menu_lead_to_the_files(client: Any, world: SimpleNamespace) -> None:
+    make_file(world)
+    client.force_login(world.clerk)
+    home = client.get(reverse("documents:home"))
+    body = home.content.decode()
+    assert 'id="files-home"' in body and "Hồ sơ đang mở: 1" in text(home)
+    assert f'<a href="{list_url()}" id="nav-files"' in body
+    page = client.get(list_url())
+    assert f'<a href="{list_url()}" id="nav-files" aria-current="page"' in page.content.decode()
+
+
+def test_a_report_viewer_has_no_files_entry_in_the_menu(
+    client: Any, world: SimpleNamespace
+) -> None:
+    client.force_login(world.viewer)
+    assert 'id="nav-files"' not in client.get(reverse("documents:home")).content.decode()

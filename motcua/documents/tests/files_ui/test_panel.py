@@ -39,7 +39,7 @@ def test_the_clerk_puts_an_incoming_document_in_an_open_file(
     page = _incoming_page(client, document.pk)
 
     body = page.content.decode()
-    assert 'id="file-panel"' in body and "Văn bản chưa thuộc hồ sơ nào." in text(page)
+    assert 'id="file-panel"' in body and "Chưa thuộc hồ sơ nào." in text(page)
     assert f'<option value="{document_file.pk}">2026.01.HCTP — ' in body
     assert "02.VP" not in body.split('id="file-panel"')[1]
     response = _put(client, "incoming", document.pk, document_file.pk)
@@ -47,10 +47,13 @@ def test_the_clerk_puts_an_incoming_document_in_an_open_file(
     assert response["Location"].startswith(reverse("documents:incoming_detail", args=[document.pk]))
     document.refresh_from_db()
     assert (document.document_file, document.file_ordinal) == (document_file, 1)
-    page = text(_incoming_page(client, document.pk))
-    assert "Văn bản đã vào hồ sơ 000.00.08.H12.2026.01.HCTP, là văn bản thứ 1." in page
-    assert "Thuộc hồ sơ 000.00.08.H12.2026.01.HCTP" in page and "Văn bản thứ 1 của hồ sơ" in page
-    assert detail_url(document_file) in _incoming_page(client, document.pk).content.decode()
+    page = _incoming_page(client, document.pk)
+    assert "Văn bản đã vào hồ sơ 000.00.08.H12.2026.01.HCTP, là văn bản thứ 1." in text(page)
+    assert "Thuộc hồ sơ 000.00.08.H12.2026.01.HCTP" in text(page)
+    assert "Thứ tự trong hồ sơ 1 Trạng thái hồ sơ Đang mở" in text(page)
+    assert detail_url(document_file) in page.content.decode()
+    # its timeline says so in words
+    assert "Đưa vào hồ sơ công việc" in text(page) and "file_add" not in text(page)
 
 
 def test_the_outgoing_page_shows_its_file(client: Any, world: SimpleNamespace) -> None:
@@ -63,6 +66,7 @@ def test_the_outgoing_page_shows_its_file(client: Any, world: SimpleNamespace) -
     assert "Thuộc hồ sơ 000.00.08.H12.2026.01.HCTP — Hồ sơ cải cách hành chính năm 2026" in (
         text(page)
     )
+    assert "Đưa vào hồ sơ công việc" in text(page)  # the timeline
 
 
 def test_a_draft_has_no_panel(client: Any, world: SimpleNamespace) -> None:
