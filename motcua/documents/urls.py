@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("motcua.documents.urls_registers")),
     path("", include("motcua.documents.urls_outgoing")),
     path("", include("motcua.documents.urls_search")),
+    path("", include("motcua.documents.urls_files")),
 ]
