@@ -363,7 +363,7 @@ class OutgoingDocument(models.Model):
     # Folded number and notation, summary, author, signer and the text of text PDFs, for search:
     # computed by motcua.documents.search.search_text_for, kept by the services (0004_search_*).
     search_text = models.TextField(blank=True, default="", editable=False)
-    # PostgreSQL: to_tsvector('simple', search_text), kept by a trigger (0004_search_text),
+    # PostgreSQL: to_tsvector('simple', search_text), kept by a trigger (0005_search_text),
     # GIN-indexed. Never written by Python; NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -649,7 +649,7 @@ class IncomingDocument(models.Model):
     # Folded number and notation, summary, author, signer and the text of text PDFs, for search:
     # computed by motcua.documents.search.search_text_for, kept by the services (0004_search_*).
     search_text = models.TextField(blank=True, default="", editable=False)
-    # PostgreSQL: to_tsvector('simple', search_text), kept by a trigger (0004_search_text),
+    # PostgreSQL: to_tsvector('simple', search_text), kept by a trigger (0005_search_text),
     # GIN-indexed. Never written by Python; NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -876,3 +876,15 @@ class OutboundStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incoming_id} {self.status_code}"
+
+
+class ExchangeNonce(models.Model):
+    """A nonce of a signed exchange request, kept until its timestamp is too old to be accepted:
+    a second request with the same nonce is a replay (the unique key refuses it, whichever web
+    process receives it)."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.digest[:12]

@@ -301,19 +301,24 @@ def _clerk_of(user: Any, organisation: Organisation | None) -> bool:
     return can_clerk(user, organisation) or can_act_in(user, organisation, Role.CLERK)
 
 
+# Who may keep a file: any official who works on documents (a report viewer only reads).
+FILE_KEEPER_ROLES = tuple(role for role in Role.values if role != Role.REPORT_VIEWER)
+
+
+def _may_keep(user: Any, organisation: Organisation | None) -> bool:
+    return bool(
+        _official(user) and user.has_role(*FILE_KEEPER_ROLES) and _of_agency(user, organisation)
+    )
+
+
 def can_create_document_file(user: Any, organisation: Organisation | None, keeper: Any) -> bool:
-    """A clerk of the agency, for any keeper; an official of the agency, for a file they keep
-    themselves. The keeper must work in the agency."""
+    """A clerk of the agency, for any keeper; an official of the agency (not a report viewer),
+    for a file they keep themselves. The keeper must work in the agency."""
     if keeper is not None and not member_of(keeper, organisation):
         return False
     if _clerk_of(user, organisation):
         return True
-    return bool(
-        _official(user)
-        and keeper is not None
-        and keeper.pk == user.pk
-        and _of_agency(user, organisation)
-    )
+    return bool(keeper is not None and keeper.pk == user.pk and _may_keep(user, organisation))
 
 
 def ensure_can_create_document_file(
@@ -326,13 +331,12 @@ def ensure_can_create_document_file(
 
 
 def can_manage_document_file(user: Any, document_file: DocumentFile) -> bool:
-    """Add, remove, close: a clerk of the file's agency, or its keeper (while they work there)."""
+    """Add, remove, close: a clerk of the file's agency, or its keeper (while they work there,
+    not as a report viewer)."""
     organisation = document_file.organisation
     if _clerk_of(user, organisation):
         return True
-    return bool(
-        _official(user) and document_file.keeper_id == user.pk and _of_agency(user, organisation)
-    )
+    return bool(document_file.keeper_id == user.pk and _may_keep(user, organisation))
 
 
 def ensure_can_manage_document_file(user: Any, document_file: DocumentFile) -> None:

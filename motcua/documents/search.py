@@ -10,7 +10,7 @@ split into words; a document matches when it has every word, so "quyet dinh" fin
 
 PostgreSQL matches whole words: a trigger keeps `search_vector` = to_tsvector('simple',
 search_text) and a GIN index answers `@@ plainto_tsquery('simple', words)` (migration
-0004_search_text). The 'simple' parser keeps "05/qd-ubnd" as one word and splits "qd-ubnd"
+0005_search_text). The 'simple' parser keeps "05/qd-ubnd" as one word and splits "qd-ubnd"
 into "qd-ubnd", "qd" and "ubnd". Matching parts of words (LIKE '%man%', pg_trgm) was tried on
 the bench (100,000 documents): Vietnamese syllables are short, so "han man" also matched
 "hành … mạng" in 38 % of the documents and was slow; see bench/README.md. SQLite (tests,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from motcua.accounts.enums import Role
 from motcua.accounts.policies import is_provincial_admin
 from motcua.core.errors import NotFound
-from motcua.documents import policies
+from motcua.documents import policies, search
 from motcua.documents.enums import IncomingState
 from motcua.documents.models import (
     DocumentEvent,
@@ -147,25 +148,15 @@ def incoming_visible(user: Any) -> QuerySet[IncomingDocument]:
 
 
 def _text_q(text: str) -> Q:
-    """Every word in the number, notation, summary or author (case-insensitive). A stopgap
-    until the documents search (folded text, full text of PDFs) replaces it: it does not yet
-    ignore diacritics. "123/STC-NS" matches the number and the notation; a bare number also
-    matches the arrival number."""
-    condition = Q()
-    for word in text.split():
-        match = (
-            Q(code_number__icontains=word)
-            | Q(code_notation__icontains=word)
-            | Q(subject__icontains=word)
-            | Q(sender_name__icontains=word)
-        )
-        number, slash, notation = word.partition("/")
-        if slash and number.isdigit():
-            numbers = {number, number.lstrip("0") or "0", number.zfill(2)}
-            match |= Q(code_number__in=sorted(numbers), code_notation__icontains=notation)
-        if word.isdigit():
-            match |= Q(arrival_number=int(word))
-        condition &= match
+    """Every word in the number and notation, summary, author, signer or the text of the
+    document's text PDFs, ignoring diacritics ("quyet dinh 05" finds "Quyết định 05/QĐ-UBND"):
+    the documents search (`search.search_condition`). A bare number also matches the arrival
+    number."""
+    condition = search.search_condition(text, vendor=connection.vendor)
+    if condition is None:
+        return Q()
+    if text.strip().isdigit():
+        condition |= Q(arrival_number=int(text))
     return condition
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
@@ -23,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.enums import Role
 from motcua.accounts.models import User
 from motcua.accounts.policies import is_provincial_admin
-from motcua.documents import policies
+from motcua.documents import policies, search
 from motcua.documents.enums import (
     Channel,
     DeliveryStatus,
@@ -156,23 +157,11 @@ def outgoing_visible(user: Any) -> QuerySet[OutgoingDocument]:
 
 
 def _text_condition(text: str) -> Q:
-    """Each word in the summary, the notation or the drafter's or signer's name; a number and
-    notation ("5/QĐ-UBND") finds that document."""
-    condition = Q()
-    for word in text.split()[:8]:
-        digits = word.split("/", 1)[0].lstrip("0")
-        if digits.isdigit() and "/" in word:  # "5/QĐ-UBND", "05/QĐ-UBND"
-            notation = word.split("/", 1)[1]
-            condition &= Q(code_number=int(digits), code_notation__iexact=notation)
-            continue
-        condition &= (
-            Q(subject__icontains=word)
-            | Q(code_notation__icontains=word)
-            | Q(drafter__full_name__icontains=word)
-            | Q(signer__full_name__icontains=word)
-            | (Q(code_number=int(word)) if word.isdigit() else Q(pk__in=[]))
-        )
-    return condition
+    """Every word in the number and notation, summary, drafter, signer or the text of the
+    signed PDF, ignoring diacritics; a number and notation ("5/QĐ-UBND") finds that document:
+    the documents search (`search.search_condition`)."""
+    condition = search.search_condition(text, vendor=connection.vendor)
+    return Q() if condition is None else condition
 
 
 def _filtered(qs: QuerySet[OutgoingDocument], filters: OutgoingFilters) -> Any:

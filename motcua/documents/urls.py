@@ -21,4 +21,6 @@ urlpatterns = [
     path("incoming/<int:pk>/files/<int:file_pk>/", incoming.incoming_file, name="incoming_file"),
     path("", include("motcua.documents.urls_registers")),
     path("", include("motcua.documents.urls_outgoing")),
+    path("", include("motcua.documents.urls_search")),
+    path("", include("motcua.documents.urls_files")),
 ]

@@ -251,6 +251,8 @@ EVENT_LABELS: dict[str, Any] = {
     A.FINISH: gettext_lazy("Processing finished"),
     A.REPLY: gettext_lazy("Reply issued"),
     A.REMIND: gettext_lazy("Deadline reminder sent"),
+    "file_add": gettext_lazy("Put in a document file"),  # services.files
+    "file_remove": gettext_lazy("Taken out of a document file"),
 }
 
 

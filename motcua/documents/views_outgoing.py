@@ -91,6 +91,8 @@ EVENT_LABELS: dict[str, Any] = {
     A.REPLACE: gettext_lazy("Replaced by a later document"),
     A.UPDATE: gettext_lazy("Updated by a later document"),
     "delivery": gettext_lazy("Delivery status"),
+    "file_add": gettext_lazy("Put in a document file"),  # services.files
+    "file_remove": gettext_lazy("Taken out of a document file"),
 }
 SUBMITTED_TO_SIGNER = gettext_lazy("Sent to the signer (no reviewers)")
 OTHER_EVENT = gettext_lazy("Other change")

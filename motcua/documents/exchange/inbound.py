@@ -18,6 +18,7 @@ from ninja.security import APIKeyHeader
 
 from motcua.core.errors import DomainError
 from motcua.documents.exchange import signing
+from motcua.documents.exchange.nonces import DatabaseNonceStore
 from motcua.documents.exchange.peer import Peer, peer_by_system_id
 
 CHUNK = 1024 * 1024
@@ -115,7 +116,7 @@ class PeerSignature(APIKeyHeader):
                 query=request.META.get("QUERY_STRING", ""),
                 headers=request.headers,
                 secret_for=secret_for,
-                nonces=signing.CacheNonceStore(),
+                nonces=DatabaseNonceStore(),
             )
         except signing.SignatureError as exc:
             raise SignatureRefused(

@@ -76,8 +76,10 @@ def event(
     at: dt.datetime | None = None,
     **data: Any,
 ) -> DocumentEvent:
-    """The timeline entry and the audit record of one change (inside the transaction)."""
+    """The timeline entry and the audit record of one change (inside the transaction); the
+    document's search text follows what the change did to it."""
     at = at or now()
+    search_text_refresh(document)
     is_outgoing = isinstance(document, OutgoingDocument)
     row = DocumentEvent.objects.create(
         outgoing=document if isinstance(document, OutgoingDocument) else None,
@@ -102,6 +104,17 @@ def event(
         occurred_at=at,
     )
     return row
+
+
+def search_text_refresh(document: OutgoingDocument | IncomingDocument) -> None:
+    """Keep `search_text` (number, notation, summary, author, signer, the text of the files)
+    in step with the document: every change records an event, so every change calls this."""
+    from motcua.documents.search import search_text_for
+
+    text = search_text_for(document)
+    if text != document.search_text:
+        document.search_text = text
+        type(document).objects.filter(pk=document.pk).update(search_text=text)
 
 
 # --- side effects (outbox rows written now, sent after commit) ------------------------------------

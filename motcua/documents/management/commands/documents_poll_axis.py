@@ -38,6 +38,9 @@ class Command(BaseCommand):
             except AxisError as exc:
                 raise CommandError(str(exc)) from exc
             retried = (0, 0) if options["no_retries"] else exchange_retry_due()
+            from motcua.documents.exchange.nonces import nonces_purge
+
+            nonces_purge()
         self.stdout.write(
             f"received: {report.received}, already held: {report.duplicates}, "
             f"statuses: {report.statuses}, refused: {report.refused}, "

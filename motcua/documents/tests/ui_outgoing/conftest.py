@@ -81,6 +81,10 @@ def at_state(w: World, state: str, **kwargs: Any) -> OutgoingDocument:
     document = OutgoingDocument.objects.create(**values)
     document.reviewers.set(reviewers)
     document.recipients.create(name="Báo Cà Mau", channel=Channel.PAPER)
+    # Made through the ORM, not the services: keep its search text as the services do.
+    from motcua.documents.services.shell import search_text_refresh
+
+    search_text_refresh(document)
     return document
 
 

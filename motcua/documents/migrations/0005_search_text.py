@@ -132,7 +132,7 @@ def postgresql_backward(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("documents", "0003_registers_files")]
+    dependencies = [("documents", "0004_exchange_nonce")]
 
     operations = [
         migrations.AddField(
