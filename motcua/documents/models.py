@@ -361,7 +361,7 @@ class OutgoingDocument(models.Model):
     # DocOrdinal (Decree 30 Annex VI): the document's place in its file, 1, 2, … (no gaps).
     file_ordinal = models.PositiveIntegerField(_("order in the file"), null=True, blank=True)
     # Folded number and notation, summary, author, signer and the text of text PDFs, for search:
-    # computed by motcua.documents.search.search_text_for, kept by the services (0004_search_*).
+    # computed by motcua.documents.search.search_text_for, kept by the services (0005_search_text).
     search_text = models.TextField(blank=True, default="", editable=False)
     # PostgreSQL: to_tsvector('simple', search_text), kept by a trigger (0005_search_text),
     # GIN-indexed. Never written by Python; NULL on SQLite.
@@ -647,7 +647,7 @@ class IncomingDocument(models.Model):
     # DocOrdinal (Decree 30 Annex VI): the document's place in its file, 1, 2, … (no gaps).
     file_ordinal = models.PositiveIntegerField(_("order in the file"), null=True, blank=True)
     # Folded number and notation, summary, author, signer and the text of text PDFs, for search:
-    # computed by motcua.documents.search.search_text_for, kept by the services (0004_search_*).
+    # computed by motcua.documents.search.search_text_for, kept by the services (0005_search_text).
     search_text = models.TextField(blank=True, default="", editable=False)
     # PostgreSQL: to_tsvector('simple', search_text), kept by a trigger (0005_search_text),
     # GIN-indexed. Never written by Python; NULL on SQLite.
