@@ -21,6 +21,7 @@ from motcua.accounts.policies import can_act_in, is_provincial_admin, organisati
 from motcua.core.errors import PermissionDenied
 from motcua.documents.enums import Confidentiality, IncomingState
 from motcua.documents.models import DocumentFile, IncomingDocument, OutgoingDocument
+from motcua.organisations.enums import OrganisationKind
 from motcua.organisations.models import Organisation
 
 DRAFTING_ROLES = (Role.SPECIALIST, Role.LEADER, Role.CLERK, Role.UNIT_ADMIN)
@@ -36,13 +37,62 @@ def _official(user: Any) -> bool:
     )
 
 
+def _path_ids(organisation: Organisation) -> list[int]:
+    return [int(p) for p in organisation.path.strip("/").split("/") if p]
+
+
+def agency_of(unit: Organisation) -> Organisation:
+    """The agency a unit belongs to for official documents: the unit itself, or for an internal
+    division (phòng, ban) the nearest unit above it that is not a division. Departments and
+    communes are agencies of their own, although the organisation tree puts them under the
+    provincial committee: they issue and receive their own documents."""
+    if unit.kind != OrganisationKind.DIVISION:
+        return unit
+    above = list(
+        Organisation.objects.filter(pk__in=_path_ids(unit)[:-1])
+        .exclude(kind=OrganisationKind.DIVISION)
+        .order_by("-path")[:1]
+    )
+    return above[0] if above else unit
+
+
+def agency_units(agency: Organisation) -> list[int]:
+    """The ids of an agency and of its internal divisions (through divisions only)."""
+    ids = [agency.pk]
+    frontier = [agency.pk]
+    while frontier:
+        frontier = list(
+            Organisation.objects.filter(
+                parent_id__in=frontier, kind=OrganisationKind.DIVISION
+            ).values_list("pk", flat=True)
+        )
+        ids.extend(frontier)
+    return ids
+
+
+def within(unit: Organisation, organisation: Organisation) -> bool:
+    """`unit` is `organisation` or one of its divisions, through divisions only."""
+    if not unit.path.startswith(organisation.path):
+        return False
+    if unit.pk == organisation.pk:
+        return True
+    below = _path_ids(unit)[len(_path_ids(organisation)) :]
+    kinds = set(Organisation.objects.filter(pk__in=below).values_list("kind", flat=True))
+    return kinds == {OrganisationKind.DIVISION}
+
+
 def member_of(user: Any, organisation: Organisation | None, *roles: str) -> bool:
-    """`user` works in `organisation` or one of its sub-units and holds one of `roles`."""
+    """`user` works in `organisation` or one of its divisions and holds one of `roles`."""
     if organisation is None or not _official(user):
         return False
     if roles and not user.has_role(*roles):
         return False
-    return bool(user.organisation.path.startswith(organisation.path))
+    return within(user.organisation, organisation)
+
+
+def user_agency(user: Any) -> Organisation | None:
+    """The agency an official works for (None for anyone else)."""
+    return agency_of(user.organisation) if _official(user) else None
 
 
 def _acts_for(user: Any, organisation: Organisation | None, *roles: str) -> bool:
@@ -57,11 +107,11 @@ def _deny(message: str) -> PermissionDenied:
 
 
 def _agencies_of(user: Any) -> Any:
-    """The agencies whose documents `user` works on: their unit, the units above it, and (for
-    leaders and administrators) the units below — as a subquery of organisation ids."""
+    """The agencies whose documents `user` works on: their own agency and its divisions, and
+    (for leaders and administrators) the units below their own."""
     own = organisations_in_scope(user).values("pk")
-    ancestors = [int(p) for p in user.organisation.path.strip("/").split("/") if p]
-    return Q(pk__in=own) | Q(pk__in=ancestors)
+    agency = agency_of(user.organisation)
+    return Q(pk__in=own) | Q(pk__in=agency_units(agency))
 
 
 def outgoing_scope(user: Any) -> Q:

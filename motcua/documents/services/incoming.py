@@ -520,7 +520,7 @@ def incoming_assign(
     agency = document.organisation
     units = [lead_unit, *(co_units or [])]
     for unit in units:
-        if not unit.path.startswith(agency.path):
+        if not policies.within(unit, agency):
             raise ValidationFailed(
                 _("“%(unit)s” is not a unit of the receiving agency.") % {"unit": unit.name},
                 fields={"lead_unit": unit.name},

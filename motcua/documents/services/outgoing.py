@@ -237,7 +237,7 @@ def outgoing_create(
         raise ValidationFailed(
             _("The drafting unit must be your own unit."), fields={"drafting_unit": "invalid"}
         )
-    if not drafting_unit.path.startswith(organisation.path):
+    if not policies.within(drafting_unit, organisation):
         raise ValidationFailed(
             _("The drafting unit must belong to the issuing agency."),
             fields={"drafting_unit": "invalid"},
