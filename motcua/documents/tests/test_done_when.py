@@ -124,22 +124,11 @@ def test_a_signed_decision_reaches_another_deployment_and_a_mailbox_and_the_regi
     decision = svc.outgoing_issue(actor=w.clerk, document=decision)
     today = timezone.localdate()
 
-    # then B received it, checked both signatures and registered it: arrival number 1
+    # then B received it and registered it: "arrived" and "registered" are back on A
     to_b, to_mail = decision.recipients.order_by("id")
     to_b.refresh_from_db()
     assert (to_b.channel, to_b.organ_id) == (Channel.PEER, B_CODE)
     assert to_b.status == DeliveryStatus.ACCEPTED, to_b.last_error
-    (received,) = deployment_b.command("report")["incoming"]
-    assert (received["document_id"], received["number_notation"]) == (
-        decision.document_id,
-        decision.number_notation,
-    )
-    assert (received["arrival_number"], received["state"], received["channel"]) == (
-        1,
-        IncomingState.REGISTERED,
-        Channel.PEER,
-    )
-    assert received["signature_verdict"] == Verdict.VALID
 
     # and the other agency's mailbox holds the message with the signed PDF: read over IMAP,
     # its signer's and organisation's signatures verify
@@ -213,10 +202,21 @@ def test_a_signed_decision_reaches_another_deployment_and_a_mailbox_and_the_regi
     email = ExchangeMessage.objects.get(kind="email")
     assert (email.recipient, email.external_id) == (to_mail, message.message_id)
 
-    # then B's side: every status of the decision went out; its answer reached A
+    # then B's side: the decision came by the exchange, both its signatures were checked
+    # before it was registered (arrival number 1); every status of it went out; B's answer
+    # to it reached A
     b_side = deployment_b.command("report", registers=True)
     (received,) = b_side["incoming"]
-    assert received["state"] == IncomingState.DONE
+    assert (received["document_id"], received["number_notation"]) == (
+        decision.document_id,
+        decision.number_notation,
+    )
+    assert (received["arrival_number"], received["state"], received["channel"]) == (
+        1,
+        IncomingState.DONE,
+        Channel.PEER,
+    )
+    assert received["signature_verdict"] == Verdict.VALID
     assert received["statuses_sent"] == [[code, True] for code in STATUSES]
     (reply,) = b_side["outgoing"]
     assert reply["document_id"] == answer.document_id
