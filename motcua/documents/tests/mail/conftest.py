@@ -1,6 +1,7 @@
 """E-mail test fixtures: real dovecot and SMTP servers for the session (see servers.py), a fresh
-mailbox per test, and the two kinds of attachment an official message carries: a PDF signed
-with the development PKI and an edXML package."""
+mailbox per test, the relay in the environment as a deployment sets it, and the two kinds of
+attachment an official message carries: a PDF signed with the development PKI and an edXML
+package."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from motcua.documents.mail import MailboxConfig, SmtpConfig
+from motcua.documents.mail import MailboxConfig, SmtpConfig, mailbox_fetch
 from motcua.documents.tests.mail.servers import (
     DOMAIN,
     DOVECOT,
@@ -76,6 +77,32 @@ def smtp_config(servers: MailServers, *, sender: str = f"vanthu@{DOMAIN}") -> Sm
 @pytest.fixture
 def smtp(mail_servers: MailServers) -> SmtpConfig:
     return smtp_config(mail_servers)
+
+
+@pytest.fixture
+def relay(mail_servers: MailServers, monkeypatch: pytest.MonkeyPatch) -> MailServers:
+    """The province's relay in the environment, as a deployment sets it."""
+    for name, value in {
+        "MOTCUA_SMTP_HOST": "127.0.0.1",
+        "MOTCUA_SMTP_PORT": str(mail_servers.smtp_port),
+        "MOTCUA_SMTP_USER": SMTP_USER,
+        "MOTCUA_SMTP_PASSWORD": SMTP_PASSWORD,
+        "MOTCUA_SMTP_SECURITY": "none",
+        "MOTCUA_SMTP_FROM": f"Văn thư <vanthu@{DOMAIN}>",
+    }.items():
+        monkeypatch.setenv(name, value)
+    return mail_servers
+
+
+def wait_delivered(config: MailboxConfig, count: int = 1) -> None:
+    """Until the mailbox holds `count` messages (the SMTP server hands them to dovecot-lda)."""
+    import time
+
+    for _ in range(100):
+        if len(list(mailbox_fetch(config, after_uid=0, uidvalidity=None))) >= count:
+            return
+        time.sleep(0.05)
+    raise AssertionError("not delivered")
 
 
 @pytest.fixture(scope="session")

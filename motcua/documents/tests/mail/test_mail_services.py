@@ -20,7 +20,7 @@ from motcua.documents.enums import (
     OutgoingState,
     Source,
 )
-from motcua.documents.mail import mailbox_fetch, message_parse, smtp_send
+from motcua.documents.mail import message_parse, smtp_send
 from motcua.documents.models import (
     Agency,
     DocumentEvent,
@@ -32,28 +32,13 @@ from motcua.documents.models import (
 from motcua.documents.services import mail as svc
 from motcua.documents.services import outgoing
 from motcua.documents.tests.factories import signed_outgoing, world
-from motcua.documents.tests.mail.conftest import edxml_package, new_mailbox
-from motcua.documents.tests.mail.servers import BUSY_PREFIX, DOMAIN, SMTP_PASSWORD, SMTP_USER
+from motcua.documents.tests.mail.conftest import edxml_package, new_mailbox, wait_delivered
+from motcua.documents.tests.mail.servers import BUSY_PREFIX, DOMAIN
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS"),
 ]
-
-
-@pytest.fixture
-def relay(mail_servers, monkeypatch):  # type: ignore[no-untyped-def]
-    """The province's relay in the environment, as a deployment sets it."""
-    for name, value in {
-        "MOTCUA_SMTP_HOST": "127.0.0.1",
-        "MOTCUA_SMTP_PORT": str(mail_servers.smtp_port),
-        "MOTCUA_SMTP_USER": SMTP_USER,
-        "MOTCUA_SMTP_PASSWORD": SMTP_PASSWORD,
-        "MOTCUA_SMTP_SECURITY": "none",
-        "MOTCUA_SMTP_FROM": f"Văn thư <vanthu@{DOMAIN}>",
-    }.items():
-        monkeypatch.setenv(name, value)
-    return mail_servers
 
 
 @pytest.fixture
@@ -95,16 +80,6 @@ def issue_by_email(w, signed_pdf, *addresses, **kw):  # type: ignore[no-untyped-
     for i, address in enumerate(addresses):
         doc.recipients.create(name=f"Cơ quan nhận {i}", email=address, channel=Channel.EMAIL)
     return doc
-
-
-def wait_delivered(config, count=1):  # type: ignore[no-untyped-def]
-    import time
-
-    for _ in range(100):
-        if len(list(mailbox_fetch(config, after_uid=0, uidvalidity=None))) >= count:
-            return
-        time.sleep(0.05)
-    raise AssertionError("not delivered")
 
 
 # --- the way through ----------------------------------------------------------------------------
