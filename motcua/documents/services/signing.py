@@ -53,7 +53,8 @@ from motcua.signatures.services import (
 from motcua.signatures.verification import SignatureReport, verify_pdf
 
 PRINT_TEMPLATE = "documents/print/outgoing.html"
-PRINT_CSS = Path(__file__).resolve().parents[1] / "static" / "documents" / "print.css"
+# PDF only (WeasyPrint loads it with the bundled fonts): not a static file of the site.
+PRINT_CSS = Path(__file__).resolve().parents[1] / "print" / "print.css"
 # The height print.css reserves between the signer's position and name (a 36 mm seal).
 PRINT_CSS_SIGN_SPACE_MM = 39.0
 
