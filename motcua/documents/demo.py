@@ -162,6 +162,7 @@ def documents_load_demo() -> dict[str, Any]:
             RecipientInput(agency=Agency.objects.get(organ_id="BAOCAMAU")),
         ],
     )
+    outgoing.outgoing_submit(actor=specialist, document=plan)  # waits for the leader's review
     return {
         "documents_agencies": agencies,
         "documents_incoming": IncomingDocument.objects.count(),

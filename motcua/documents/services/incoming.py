@@ -268,21 +268,24 @@ def incoming_receive_package(
         ), False
     files = [FileInput(a.name, a.read(), a.content_type) for a in package.attachments]
     _files_store(document, files)
+    document.save()
+    # Received (signatures checked), then registered by the system: two steps on the timeline.
+    shell.event(
+        document=document,
+        action=A.RECEIVE,
+        actor=None,
+        channel=channel,
+        document_id=document_id,
+        sender=document.sender_name,
+        signature=document.signature_verdict,
+    )
     _number(document)
     document.state = S.REGISTERED
     document.save()
     shell.event(
         document=document,
-        action=A.RECEIVE,
-        actor=actor,
-        channel=channel,
-        document_id=document_id,
-        signature=document.signature_verdict,
-    )
-    shell.event(
-        document=document,
         action=A.REGISTER,
-        actor=actor,
+        actor=None,
         before=S.RECEIVED,
         arrival_number=document.arrival_number,
     )
@@ -385,10 +388,19 @@ def incoming_receive_internal(
     _files_store(
         document, [FileInput(f.name.replace("/", "-"), f.data, f.content_type) for f in files]
     )
+    document.save()
+    # The receiving side's timeline names the sender, not the sender's clerk as its actor.
+    shell.event(
+        document=document,
+        action=A.RECEIVE,
+        actor=None,
+        channel=Channel.INTERNAL,
+        sender=document.sender_name,
+        signature=document.signature_verdict,
+    )
     _number(document)
     document.state = S.REGISTERED
     document.save()
-    shell.event(document=document, action=A.RECEIVE, actor=actor, channel=Channel.INTERNAL)
     shell.event(
         document=document,
         action=A.REGISTER,
@@ -491,7 +503,6 @@ def incoming_register_paper(
         document=document,
         action=A.REGISTER,
         actor=actor,
-        before=S.RECEIVED,
         arrival_number=document.arrival_number,
         source=Source.PAPER,
     )

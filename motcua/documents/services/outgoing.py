@@ -165,6 +165,10 @@ def _recipients_replace(document: OutgoingDocument, items: list[RecipientInput])
         )
 
 
+def _recipient_keys(document: OutgoingDocument) -> list[tuple[str, str, str, str]]:
+    return sorted(document.recipients.values_list("organ_id", "name", "email", "channel"))
+
+
 def _version_add(document: OutgoingDocument, file: FileInput, actor: Any, note: str) -> int:
     file = _file_checked(file, extensions=DRAFT_EXTENSIONS)
     number = (document.versions.order_by("-number").values_list("number", flat=True).first()) or 0
@@ -327,19 +331,22 @@ def outgoing_update(*, actor: Any, document: OutgoingDocument, **changes: Any) -
         "issued_amount": lambda v: v,
         "place": lambda v: _clean_text(v, "place", limit=64) or "Cà Mau",
     }
-    changed: list[str] = []
+    changed: list[str] = []  # only what the edit really changed goes on the timeline
     for field, value in changes.items():
         if field in simple:
-            setattr(document, field, simple[field](value))
-            changed.append(field)
+            cleaned = simple[field](value)
+            if getattr(document, field) != cleaned:
+                setattr(document, field, cleaned)
+                changed.append(field)
         elif field == "signer":
             if value is not None and not policies.member_of(value, document.organisation):
                 raise ValidationFailed(
                     _("The signer must be an official of the issuing agency."),
                     fields={"signer": "invalid"},
                 )
-            document.signer = value
-            changed.append("signer")
+            if document.signer_id != getattr(value, "pk", None):
+                document.signer = value
+                changed.append("signer")
         elif field not in ("reviewers", "recipients"):
             raise ValidationFailed(_("This field cannot be changed."), fields={field: "readonly"})
     document.save()
@@ -350,11 +357,15 @@ def outgoing_update(*, actor: Any, document: OutgoingDocument, **changes: Any) -
                     _("Reviewers must be officials of the issuing agency."),
                     fields={"reviewers": str(reviewer)},
                 )
+        before_reviewers = set(document.reviewers.values_list("pk", flat=True))
         document.reviewers.set(changes["reviewers"] or [])
-        changed.append("reviewers")
+        if before_reviewers != {r.pk for r in changes["reviewers"] or []}:
+            changed.append("reviewers")
     if "recipients" in changes:
+        before_recipients = _recipient_keys(document)
         _recipients_replace(document, changes["recipients"] or [])
-        changed.append("recipients")
+        if before_recipients != _recipient_keys(document):
+            changed.append("recipients")
     elif "confidentiality" in changes:
         _recipients_replace(
             document,

@@ -24,7 +24,7 @@ def test_demo_documents_in_every_queue_and_one_issued():
     assert {IncomingState.RECEIVED, IncomingState.REGISTERED, IncomingState.ASSIGNED} <= states
     assert set(OutgoingDocument.objects.values_list("state", flat=True)) == {
         OutgoingState.TO_SIGN,
-        OutgoingState.DRAFT,
+        OutgoingState.IN_REVIEW,
     }
     from motcua.signatures.demo import dev_pki_setup
 

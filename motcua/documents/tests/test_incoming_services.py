@@ -178,3 +178,27 @@ def test_reminders_once_a_day() -> None:
     assert len(subjects) == 2 and "123/STC-NS" in subjects[0]
     assert subjects[1].startswith("Overdue") or subjects[1].startswith("Quá hạn")
     assert {n.recipient for n in due} == {"chuyenvien@example.vn"}
+
+
+def test_a_document_from_one_of_our_agencies_arrives_then_is_registered_by_the_system() -> None:
+    from motcua.documents.models import DocumentEvent
+    from motcua.documents.services import outgoing as out
+    from motcua.documents.tests.factories import signed_outgoing
+
+    w = world()
+    doc = out.outgoing_number(actor=w.clerk, document=signed_outgoing(w))
+    doc.state = "sealed"
+    doc.save()
+    doc.recipients.create(name=w.other.name, organ_id=w.other.agency_code, channel="internal")
+    out.outgoing_issue(actor=w.clerk, document=doc)
+    received = IncomingDocument.objects.get(organisation=w.other)
+    events = list(
+        DocumentEvent.objects.filter(incoming=received).values_list(
+            "action", "actor_id", "from_state", "to_state"
+        )
+    )
+    # the sender's clerk is not the receiving side's actor; the states read in order
+    assert events == [
+        ("receive", None, "", "received"),
+        ("register", None, "received", "registered"),
+    ]

@@ -214,3 +214,20 @@ def test_revocation_marks_the_revoked_document_when_issued() -> None:
     svc.outgoing_issue(actor=w.clerk, document=revocation)
     first.refresh_from_db()
     assert first.state == OutgoingState.REVOKED
+
+
+def test_an_edit_records_only_what_changed() -> None:
+    w = world()
+    doc = _draft(w)
+    svc.outgoing_update(
+        actor=w.drafter,
+        document=doc,
+        subject=doc.subject,
+        content="Nội dung mới",
+        urgency=doc.urgency,
+        signer=w.signer,
+        reviewers=[w.reviewer],
+        recipients=[RecipientInput(organisation=w.other)],
+    )
+    edit = DocumentEvent.objects.filter(outgoing=doc, action="edit").get()
+    assert edit.data["fields"] == ["content"]
