@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from motcua.core.errors import NotFound, ValidationFailed
-from motcua.documents import policies
+from motcua.documents import policies, search
 from motcua.documents.enums import (
     TYPE_NAMES,
     Confidentiality,
@@ -235,12 +235,9 @@ def _local_day_start(day: dt.date) -> dt.datetime:
 
 
 def _scoped(model: type[M], scope: Q) -> QuerySet[M]:
-    """The rows `scope` lets through, each once: the visibility rule joins many-to-many
-    relations (reviewers, co-units), so it filters a subquery of ids, not the rows."""
-    manager = model._default_manager
-    if not scope:
-        return manager.all()
-    return manager.filter(pk__in=manager.filter(scope).values("pk"))
+    """The rows `scope` lets through (each once: the visibility rule uses subqueries, not
+    joins; filtering the rows directly lets PostgreSQL use the register's indexes)."""
+    return model._default_manager.filter(scope)
 
 
 # --- outgoing register ----------------------------------------------------------------------------
@@ -257,8 +254,7 @@ def outgoing_register_list(
     if filters.date_to is not None:
         qs = qs.filter(issued_date__lte=filters.date_to)
     if filters.query:
-        q = filters.query
-        qs = qs.filter(Q(subject__icontains=q) | Q(code_notation__icontains=q) | _number_query(q))
+        qs = search.search_outgoing(qs, filters.query)
     return (
         qs.select_related("signer", "keeper_unit", "organisation")
         .prefetch_related("recipients")
@@ -337,17 +333,11 @@ def _incoming(
         qs = qs.filter(arrival_date__lt=_local_day_start(filters.date_to + dt.timedelta(days=1)))
     if filters.query:
         q = filters.query
-        match = (
-            Q(subject__icontains=q) | Q(code_notation__icontains=q) | Q(sender_name__icontains=q)
-        )
-        number = _NUMBER_NOTATION.match(q)
-        if number is not None:
-            match |= Q(code_number__in=[number.group(1), str(int(number.group(1)))]) & Q(
-                code_notation__iexact=number.group(2)
-            )
+        # Diacritics-insensitive words (search.py); a bare number is also the arrival number.
+        found = search.search_incoming(qs, q)
         if q.isdigit():
-            match |= Q(arrival_number=int(q)) | Q(code_number=q)
-        qs = qs.filter(match)
+            found = qs.filter(Q(pk__in=found.values("pk")) | Q(arrival_number=int(q)))
+        qs = found
     return qs.select_related("lead_unit", "lead_official", "organisation").order_by(
         "register_id", "year", "arrival_number", "id"
     )

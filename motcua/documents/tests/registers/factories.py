@@ -26,6 +26,7 @@ from motcua.documents.models import (
     Recipient,
     Register,
 )
+from motcua.documents.services.shell import search_text_refresh
 from motcua.organisations.enums import OrganisationKind
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -156,6 +157,7 @@ def make_outgoing(
     document = OutgoingDocument.objects.create(**values)
     for name in recipients:
         Recipient.objects.create(document=document, name=name, channel=Channel.PAPER)
+    search_text_refresh(document)  # made through the ORM: searchable as the services keep it
     return document
 
 
@@ -205,7 +207,9 @@ def make_incoming(
             passed_on_at=arrived + dt.timedelta(hours=3),
         )
     values.update(fields)
-    return IncomingDocument.objects.create(**values)
+    document = IncomingDocument.objects.create(**values)
+    search_text_refresh(document)  # made through the ORM: searchable as the services keep it
+    return document
 
 
 def add_note(document: IncomingDocument, *, text: str, percent: int, at: dt.datetime) -> None:
