@@ -16,7 +16,6 @@ document ("05/QĐ-UBND"), dates as dates, names as text.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -55,7 +54,6 @@ EXPORT_CHUNK = 2000  # rows fetched per database round trip when exporting
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 MAX_QUERY_LENGTH = 200
-_NUMBER_NOTATION = re.compile(r"^\s*(\d+)\s*/\s*(\S.*?)\s*$")
 
 CTX = "document register"  # msgctxt of the short texts
 
@@ -220,14 +218,6 @@ def _common(qs: QuerySet[M], filters: RegisterFilters) -> QuerySet[M]:
     if filters.state:
         qs = qs.filter(state=filters.state)
     return qs
-
-
-def _number_query(query: str) -> Q:
-    """ "05/QĐ-UBND" (or "5/QĐ-UBND"): the number and the notation."""
-    match = _NUMBER_NOTATION.match(query)
-    if match is None:
-        return Q(pk__in=[])
-    return Q(code_number=int(match.group(1)), code_notation__iexact=match.group(2))
 
 
 def _local_day_start(day: dt.date) -> dt.datetime:
