@@ -45,6 +45,14 @@ class DocumentType(models.TextChoices):
     SAO_Y = "sao_y", _("True copy")
     TRICH_SAO = "trich_sao", _("Extract copy")
     SAO_LUC = "sao_luc", _("Transcribed copy")
+    # Legal normative documents (Law 80/2015 on promulgating them): received constantly, never
+    # issued through this register (their numbering follows that law, not Decree 30).
+    LUAT = "luat", _("Law")
+    PHAP_LENH = "phap_lenh", _("Ordinance")
+    LENH = "lenh", _("Order")
+    NGHI_DINH = "nghi_dinh", _("Government decree")
+    THONG_TU = "thong_tu", _("Circular")
+    THONG_TU_LIEN_TICH = "thong_tu_lien_tich", _("Joint circular")
 
 
 # Decree 30 Annex III (case matters). Công văn and thư công have none.
@@ -116,7 +124,25 @@ TYPE_NAMES: dict[str, str] = {
     DocumentType.SAO_Y: "Bản sao y",
     DocumentType.TRICH_SAO: "Bản trích sao",
     DocumentType.SAO_LUC: "Bản sao lục",
+    DocumentType.LUAT: "Luật",
+    DocumentType.PHAP_LENH: "Pháp lệnh",
+    DocumentType.LENH: "Lệnh",
+    DocumentType.NGHI_DINH: "Nghị định",
+    DocumentType.THONG_TU: "Thông tư",
+    DocumentType.THONG_TU_LIEN_TICH: "Thông tư liên tịch",
 }
+
+# Received, never issued here (see DocumentType).
+LEGAL_NORMATIVE_TYPES = frozenset(
+    {
+        DocumentType.LUAT,
+        DocumentType.PHAP_LENH,
+        DocumentType.LENH,
+        DocumentType.NGHI_DINH,
+        DocumentType.THONG_TU,
+        DocumentType.THONG_TU_LIEN_TICH,
+    }
+)
 
 # edXML DocumentType/Type: the position in the list above (1-based). Receivers keep TypeName.
 EDXML_TYPE_NUMBERS: dict[str, int] = {value: i + 1 for i, value in enumerate(DocumentType.values)}

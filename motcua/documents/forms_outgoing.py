@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.documents import selectors_outgoing as selectors
 from motcua.documents.enums import (
     ABBREVIATIONS,
+    LEGAL_NORMATIVE_TYPES,
     TYPE_NAMES,
     Confidentiality,
     DocumentType,
@@ -46,6 +47,7 @@ def type_choices() -> list[tuple[str, str]]:
         if value in ABBREVIATIONS
         else (value, TYPE_NAMES[value])
         for value in DocumentType.values
+        if value not in LEGAL_NORMATIVE_TYPES
     ]
 
 

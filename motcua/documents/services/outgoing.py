@@ -22,6 +22,7 @@ from motcua.core.text import nfc
 from motcua.documents import numbering, policies, transitions
 from motcua.documents.enums import (
     ELECTRONIC_CHANNELS,
+    LEGAL_NORMATIVE_TYPES,
     BusinessDocType,
     Channel,
     Confidentiality,
@@ -118,6 +119,17 @@ def _clean_text(value: str, field: str, *, required: bool = False, limit: int = 
 def _choice(value: str, choices: Any, field: str) -> str:
     if value not in choices.values:
         raise ValidationFailed(_("Choose a value from the list."), fields={field: value})
+    return value
+
+
+def _issuable_type(value: str) -> str:
+    """A Decree 30 type (laws, decrees and circulars are received, never issued here)."""
+    _choice(value, DocumentType, "document_type")
+    if value in LEGAL_NORMATIVE_TYPES:
+        raise ValidationFailed(
+            _("This type of document is not issued through the official documents register."),
+            fields={"document_type": value},
+        )
     return value
 
 
@@ -279,7 +291,7 @@ def outgoing_create(
         organisation=organisation,
         drafting_unit=drafting_unit,
         drafter=actor,
-        document_type=_choice(document_type, DocumentType, "document_type"),
+        document_type=_issuable_type(document_type),
         subject=_clean_text(subject, "subject", required=True, limit=SUBJECT_MAX),
         content=nfc((content or "").strip()),
         urgency=_choice(urgency, Urgency, "urgency"),
@@ -321,7 +333,7 @@ def outgoing_update(*, actor: Any, document: OutgoingDocument, **changes: Any) -
     simple = {
         "subject": lambda v: _clean_text(v, "subject", required=True, limit=SUBJECT_MAX),
         "content": lambda v: nfc((v or "").strip()),
-        "document_type": lambda v: _choice(v, DocumentType, "document_type"),
+        "document_type": _issuable_type,
         "urgency": lambda v: _choice(v, Urgency, "urgency"),
         "confidentiality": lambda v: _choice(v, Confidentiality, "confidentiality"),
         "unit_abbreviation": lambda v: _clean_text(v, "unit_abbreviation", limit=16),

@@ -202,3 +202,17 @@ def test_a_document_from_one_of_our_agencies_arrives_then_is_registered_by_the_s
         ("receive", None, "", "received"),
         ("register", None, "received", "registered"),
     ]
+
+
+def test_a_received_circular_keeps_its_type() -> None:
+    from motcua.documents.enums import DocumentType, type_from_edxml
+
+    w = world()
+    doc = svc.incoming_register_paper(
+        actor=w.clerk,
+        organisation=w.agency,
+        fields=_fields(document_type=DocumentType.THONG_TU, code_notation="TT-BTP"),
+        files=[SCAN],
+    )
+    assert doc.get_document_type_display() in ("Circular", "Thông tư")
+    assert type_from_edxml(None, "Nghị định") == DocumentType.NGHI_DINH

@@ -231,3 +231,10 @@ def test_an_edit_records_only_what_changed() -> None:
     )
     edit = DocumentEvent.objects.filter(outgoing=doc, action="edit").get()
     assert edit.data["fields"] == ["content"]
+
+
+def test_laws_decrees_and_circulars_are_received_not_issued() -> None:
+    w = world()
+    with pytest.raises(ValidationFailed) as caught:
+        _draft(w, document_type=DocumentType.THONG_TU)
+    assert caught.value.fields == {"document_type": "thong_tu"}
