@@ -91,9 +91,7 @@ def test_a_named_lead_official_document_waits_for_them_only(client, office):
     assert ids(response) == [unnamed.pk]
     assert nav_count(response) == 1
     client.force_login(office.specialist)
-    assert sorted(ids(client.get(LIST, {"queue": "to_process"}))) == sorted(
-        [named.pk, unnamed.pk]
-    )
+    assert sorted(ids(client.get(LIST, {"queue": "to_process"}))) == sorted([named.pk, unnamed.pk])
     # the co-unit's officials still have it
     client.force_login(office.specialist2)
     response = client.get(LIST, {"queue": "to_process"})
