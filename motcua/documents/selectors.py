@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from motcua.accounts.enums import Role
 from motcua.accounts.policies import is_provincial_admin
 from motcua.core.errors import NotFound
+from motcua.core.text import vietnamese_sort_key
 from motcua.documents import policies, search
 from motcua.documents.enums import IncomingState
 from motcua.documents.models import (
@@ -70,14 +71,21 @@ class IncomingFilters:
 # --- who works on what ---------------------------------------------------------------------------
 
 
-def _agency_ids(user: Any) -> list[int]:
-    """The agencies an official acts for as clerk or leader: their own unit and the units above
-    it (a clerk of the People's Committee's office registers for the Committee), as
-    `policies.member_of` decides."""
-    organisation = getattr(user, "organisation", None)
-    if organisation is None:
+def acting_units(user: Any) -> list[Organisation]:
+    """The units an official acts for as clerk or leader (`policies.member_of`): their agency
+    (`policies.user_agency`: a clerk of the People's Committee's office registers for the
+    Committee) and the divisions of it they work in, nearest first. Not the units above the
+    agency: a department or a commune is an agency of its own."""
+    agency = policies.user_agency(user)
+    if agency is None:
         return []
-    return [int(p) for p in organisation.path.strip("/").split("/") if p]
+    units = Organisation.objects.filter(pk__in=policies.agency_units(agency)).order_by("-path")
+    return [unit for unit in units if policies.within(user.organisation, unit)]
+
+
+def _agency_ids(user: Any) -> list[int]:
+    """The ids of `acting_units`."""
+    return [unit.pk for unit in acting_units(user)]
 
 
 def _acts_as(user: Any, *roles: str) -> bool:
@@ -95,12 +103,15 @@ def _agency_q(user: Any, role: str) -> Q:
 
 
 def _assigned_to_q(user: Any) -> Q:
-    """Assigned to the reader (lead official) or to their unit (lead unit or co-unit)."""
+    """Assigned to the reader (lead official), to their unit as lead unit when no lead official
+    is named (a named official's document waits for them, not for their colleagues), or to
+    their unit as a co-unit."""
     mine = Q(lead_official_id=user.pk)
     unit_id = getattr(user, "organisation_id", None)
     if unit_id is not None and user.has_role(*policies.PROCESSING_ROLES):
         co = IncomingDocument.co_units.through.objects.filter(organisation_id=unit_id)
-        mine |= Q(lead_unit_id=unit_id) | Q(pk__in=co.values("incomingdocument_id"))
+        mine |= Q(lead_unit_id=unit_id, lead_official__isnull=True)
+        mine |= Q(pk__in=co.values("incomingdocument_id"))
     return mine
 
 
@@ -276,39 +287,65 @@ def incoming_statuses_sent(document: IncomingDocument) -> list[OutboundStatus]:
 # --- choices for the assignment ------------------------------------------------------------------
 
 
+def _in_order(qs: QuerySet[Any], keys: list[int]) -> QuerySet[Any]:
+    """`qs` restricted to `keys`, in the order of `keys` (a form's choices stay a queryset)."""
+    if not keys:
+        return qs.none()
+    rank = Case(
+        *(When(pk=pk, then=Value(i)) for i, pk in enumerate(keys)), output_field=IntegerField()
+    )
+    return qs.filter(pk__in=keys).order_by(rank)
+
+
 def incoming_assignable_units(document: IncomingDocument) -> QuerySet[Organisation]:
-    """The receiving agency and its units in existence today, in tree order."""
+    """The receiving agency and its divisions (`policies.agency_units`) in existence today, by
+    Vietnamese name: not the agencies under it (a department is not a unit of the province)."""
     today = timezone.localdate()
-    return Organisation.objects.filter(path__startswith=document.organisation.path).filter(
+    units = Organisation.objects.filter(pk__in=policies.agency_units(document.organisation)).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=today)
     )
+    ordered = sorted(units, key=lambda unit: (vietnamese_sort_key(unit.name), unit.pk))
+    return _in_order(Organisation.objects.all(), [unit.pk for unit in ordered])
 
 
 def incoming_assignable_officials(document: IncomingDocument) -> QuerySet[Any]:
-    """The officials of the agency's units who may process a document."""
+    """The officials of the agency and its divisions who may process a document, by Vietnamese
+    name."""
     from motcua.accounts.enums import AccountKind
     from motcua.accounts.models import User
 
-    return (
+    officials = (
         User.objects.filter(
             kind=AccountKind.OFFICIAL,
             is_active=True,
-            organisation__path__startswith=document.organisation.path,
+            organisation_id__in=policies.agency_units(document.organisation),
             role_assignments__role__in=policies.PROCESSING_ROLES,
         )
         .select_related("organisation")
         .distinct()
-        .order_by("organisation__path", "full_name", "pk")
     )
+    ordered = sorted(
+        officials,
+        key=lambda u: (
+            vietnamese_sort_key(u.full_name),
+            vietnamese_sort_key(u.organisation.name if u.organisation else ""),
+            u.pk,
+        ),
+    )
+    return _in_order(User.objects.select_related("organisation"), [u.pk for u in ordered])
 
 
 def incoming_register_organisations(user: Any) -> QuerySet[Organisation]:
-    """The agencies `user` registers incoming documents for (clerks: their unit and the units
-    above it)."""
+    """The agencies `user` registers incoming documents for: a clerk, their agency
+    (`policies.user_agency`; a clerk of an internal division registers for the agency it belongs
+    to), never the units above it."""
     if is_provincial_admin(user):
         return Organisation.objects.filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=timezone.localdate())
         )
     if not _acts_as(user, Role.CLERK):
         return Organisation.objects.none()
-    return Organisation.objects.filter(pk__in=_agency_ids(user))
+    agency = policies.user_agency(user)
+    if agency is None or not policies.can_register(user, agency):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk=agency.pk)

@@ -35,7 +35,7 @@ from motcua.core.errors import NotFound
 from motcua.documents import policies
 from motcua.documents.enums import FileState
 from motcua.documents.models import DocumentFile, IncomingDocument, OutgoingDocument
-from motcua.documents.selectors import incoming_visible
+from motcua.documents.selectors import acting_units, incoming_visible
 from motcua.documents.selectors_outgoing import outgoing_visible
 from motcua.documents.selectors_registers import NO_RULE, Retention, retention_for
 from motcua.organisations.enums import OrganisationKind
@@ -51,10 +51,10 @@ Document = OutgoingDocument | IncomingDocument
 # --- who sees which files ------------------------------------------------------------------------
 
 
-def _chain(user: Any) -> list[int]:
-    """The ids of the user's unit and of the units above it."""
-    unit = getattr(user, "organisation", None)
-    return [int(p) for p in unit.path.strip("/").split("/") if p] if unit is not None else []
+def _own(user: Any) -> list[int]:
+    """The ids of the units the user works for (`selectors.acting_units`: their agency and the
+    divisions of it they work in; not the units above their agency)."""
+    return [unit.pk for unit in acting_units(user)]
 
 
 def _official(user: Any) -> bool:
@@ -67,14 +67,14 @@ def _official(user: Any) -> bool:
 
 def document_file_visible(user: Any) -> QuerySet[DocumentFile]:
     """The files `user` may see (`policies.can_view_document_file` as one condition): those of
-    the agencies they are clerk or leader of (their unit and those above it; with a subtree
-    role, those below it too), and those they keep in an agency they work for."""
+    the agencies they are clerk or leader of (their agency, `selectors.acting_units`; with a
+    subtree role, the units below their own too), and those they keep in an agency they work for."""
     files = DocumentFile.objects.all()
     if is_provincial_admin(user):
         return files
     if not _official(user):
         return files.none()
-    chain = Q(organisation_id__in=_chain(user))
+    chain = Q(organisation_id__in=_own(user))
     subtree = bool(user.role_set() & ROLES_WITH_SUBTREE)
     below = Q(organisation__path__startswith=user.organisation.path) if subtree else Q(pk__in=[])
     condition = Q(pk__in=[])
@@ -160,25 +160,19 @@ def document_file_years(user: Any) -> list[int]:
 
 
 def document_file_agencies_for(user: Any) -> list[Organisation]:
-    """The agencies `user` may open a file for, the nearest first: of their unit and the units
-    above it, those that are not internal divisions (a division's documents are its agency's),
-    else their own unit. A provincial administrator: every agency."""
+    """The agencies `user` may open a file for: their agency (`policies.user_agency`; a
+    division's documents are its agency's), never the units above it. A provincial
+    administrator: every agency."""
     if is_provincial_admin(user):
         return list(Organisation.objects.exclude(kind=OrganisationKind.DIVISION).order_by("path"))
-    if not _official(user):
+    agency = policies.user_agency(user)
+    if agency is None:
         return []
-    ids = _chain(user)
-    by_id = Organisation.objects.in_bulk(ids)
-    nearest_first = [by_id[pk] for pk in reversed(ids) if pk in by_id]
-    agencies = [o for o in nearest_first if o.kind != OrganisationKind.DIVISION] or [
-        user.organisation
-    ]
-    return [
-        agency
-        for agency in agencies
-        if policies.can_create_document_file(user, agency, user)
-        or policies.can_create_document_file(user, agency, None)
-    ]
+    if policies.can_create_document_file(user, agency, user) or policies.can_create_document_file(
+        user, agency, None
+    ):
+        return [agency]
+    return []
 
 
 def document_file_keepers(user: Any, agency: Organisation) -> QuerySet[User]:
@@ -189,7 +183,7 @@ def document_file_keepers(user: Any, agency: Organisation) -> QuerySet[User]:
             User.objects.filter(
                 kind=AccountKind.OFFICIAL,
                 is_active=True,
-                organisation__path__startswith=agency.path,
+                organisation__in=policies.agency_units(agency),
                 pk__in=RoleAssignment.objects.filter(role__in=policies.FILE_KEEPER_ROLES).values(
                     "user_id"
                 ),

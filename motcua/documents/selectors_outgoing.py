@@ -37,6 +37,7 @@ from motcua.documents.models import (
     OutgoingDocument,
     Recipient,
 )
+from motcua.documents.selectors import acting_units
 from motcua.documents.services.outgoing import STATUS_ORDER
 from motcua.organisations.enums import OrganisationKind
 from motcua.organisations.models import Organisation
@@ -98,13 +99,6 @@ class OutgoingFilters:
 # --- who is who --------------------------------------------------------------------------------
 
 
-def _own_and_above(user: Any) -> list[int]:
-    """The ids of the user's unit and of the units above it (the agencies they work for)."""
-    if getattr(user, "organisation_id", None) is None:
-        return []
-    return [int(p) for p in user.organisation.path.strip("/").split("/") if p]
-
-
 def _is_reviewer(user: Any) -> Exists:
     through = OutgoingDocument.reviewers.through
     return Exists(through.objects.filter(outgoingdocument_id=OuterRef("pk"), user_id=user.pk))
@@ -116,21 +110,14 @@ def _clerk_of(user: Any) -> Q:
         return Q()
     if not user.has_role(Role.CLERK):
         return Q(pk__in=[])
-    return Q(organisation__in=_own_and_above(user))
-
-
-def _drafts_of(user: Any) -> Q:
-    """Drafts `user` may change (policies.can_edit_draft): theirs, and their unit's."""
-    mine = Q(drafter=user)
-    if not is_provincial_admin(user) and user.has_role(*policies.DRAFTING_ROLES):
-        mine |= Q(drafting_unit__in=_own_and_above(user))
-    return mine
+    return Q(organisation__in=[unit.pk for unit in acting_units(user)])
 
 
 def _queue_condition(user: Any, queue: str) -> Q:
     match queue:
         case "drafts":
-            return Q(state__in=(S.DRAFT, S.RETURNED)) & _drafts_of(user)
+            # The drafts the reader wrote (not their unit's, nor the agency's).
+            return Q(state__in=(S.DRAFT, S.RETURNED), drafter=user)
         case "to_review":
             return Q(state=S.IN_REVIEW) & Q(_is_reviewer(user))
         case "to_sign":
@@ -243,10 +230,13 @@ def queues_for(user: Any, counts: dict[str, int]) -> list[str]:
 
 
 def default_queue(user: Any, counts: dict[str, int]) -> str:
-    """The first queue of work holding something, else the first tab."""
+    """The first queue of work others wait on that holds something (to review, sign, number,
+    seal, send), then the reader's own drafts, else the first tab: a clerk with documents to
+    number lands on them, not on their drafts."""
     tabs = queues_for(user, counts)
-    for key in tabs:
-        if key in WORK_QUEUES and counts.get(key):
+    waiting = [key for key in tabs if key in WORK_QUEUES and key != "drafts"]
+    for key in [*waiting, "drafts"]:
+        if key in tabs and counts.get(key):
             return key
     return tabs[0]
 
@@ -354,14 +344,12 @@ def incoming_get_for_reply(user: Any, pk: Any) -> IncomingDocument:
 
 
 def issuing_agencies_for(user: Any) -> list[Organisation]:
-    """The agencies `user` may draft for: their unit and the units above it, nearest first
-    (a provincial administrator: every agency that is not an internal division)."""
+    """The agencies `user` may draft for: their agency and the divisions of it they work in,
+    nearest first (`selectors.acting_units`; never the units above their agency). A provincial
+    administrator: every agency that is not an internal division."""
     if is_provincial_admin(user):
         return list(Organisation.objects.exclude(kind=OrganisationKind.DIVISION).order_by("path"))
-    ids = _own_and_above(user)
-    by_id = Organisation.objects.in_bulk(ids)
-    nearest_first = [by_id[pk] for pk in reversed(ids) if pk in by_id]
-    return [agency for agency in nearest_first if policies.can_draft(user, agency)]
+    return [agency for agency in acting_units(user) if policies.can_draft(user, agency)]
 
 
 def default_issuing_agency(agencies: list[Organisation], user: Any) -> Organisation | None:
@@ -377,19 +365,15 @@ def default_issuing_agency(agencies: list[Organisation], user: Any) -> Organisat
     return agencies[0] if agencies else None
 
 
-def _agency_units(agency: Organisation) -> Q:
-    """The agency itself and its internal divisions (not the agencies under it)."""
-    return Q(organisation=agency) | Q(
-        organisation__path__startswith=agency.path,
-        organisation__kind=OrganisationKind.DIVISION,
-    )
-
-
 def agency_officials(agency: Organisation, *roles: str) -> QuerySet[User]:
     from motcua.accounts.enums import AccountKind
 
     return (
-        User.objects.filter(_agency_units(agency), kind=AccountKind.OFFICIAL, is_active=True)
+        User.objects.filter(
+            organisation__in=policies.agency_units(agency),
+            kind=AccountKind.OFFICIAL,
+            is_active=True,
+        )
         .filter(role_assignments__role__in=roles)
         .select_related("organisation")
         .distinct()

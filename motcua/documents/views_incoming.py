@@ -716,14 +716,17 @@ class Tile:
 
 
 def _outgoing_tiles(user: Any) -> list[Tile]:
-    """The outgoing queues that ask for the user's action, with their counts."""
+    """The outgoing queues that ask for the user's action (those of their tabs: a report viewer
+    has none), with their counts."""
     from motcua.documents import selectors_outgoing
 
     labels = dict(selectors_outgoing.OUTGOING_QUEUES)
     base = reverse("documents:outgoing_list")
+    counts = selectors_outgoing.outgoing_queue_counts(user)
     return [
-        Tile(key, str(labels[key]), int(count), f"{base}?{urlencode({'queue': key})}")
-        for key, count in selectors_outgoing.outgoing_queue_counts(user).items()
+        Tile(key, str(labels[key]), int(counts.get(key, 0)), f"{base}?{urlencode({'queue': key})}")
+        for key in selectors_outgoing.queues_for(user, counts)
+        if key in selectors_outgoing.WORK_QUEUES
     ]
 
 
@@ -745,6 +748,12 @@ def documents_home(request: HttpRequest) -> HttpResponse:
         "register_total": counts["all"],
         "can_register_paper": selectors.incoming_register_organisations(user).exists(),
         "outgoing_list_url": _url("documents:outgoing_list"),
-        "outgoing_new_url": _url("documents:outgoing_new"),
+        "outgoing_new_url": _url("documents:outgoing_new") if _can_draft(user) else "",
     }
     return render(request, "documents/home.html", context)
+
+
+def _can_draft(user: Any) -> bool:
+    from motcua.documents import selectors_outgoing
+
+    return bool(selectors_outgoing.issuing_agencies_for(user))

@@ -35,7 +35,6 @@ from motcua.documents import policies, transitions
 from motcua.documents import selectors_outgoing as selectors
 from motcua.documents.enums import (
     ABBREVIATIONS,
-    EDXML_STATUS_CODES,
     TYPE_NAMES,
     BusinessDocType,
     Channel,
@@ -621,8 +620,7 @@ class TimelineEntry:
 @dataclass
 class StatusLine:
     status: str
-    label: str
-    code: str
+    label: str  # the Vietnamese label only: the edXML code is never shown
     at: Any
     description: str
     staff: str
@@ -672,7 +670,6 @@ def _status_line(status: str, at: Any, description: str, staff: str = "") -> Sta
     return StatusLine(
         status=status,
         label=_label(DeliveryStatus, status),
-        code=status if status in EDXML_STATUS_CODES else "",
         at=at,
         description=description,
         staff=staff,
