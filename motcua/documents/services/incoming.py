@@ -184,6 +184,32 @@ def _create(document: IncomingDocument) -> IncomingDocument | None:
     return document
 
 
+def _arrive_and_register(document: IncomingDocument, files: list[FileInput]) -> None:
+    """An electronic arrival: the files kept (signatures checked), then the system registers
+    it — two steps on the timeline, whose actor is the system (never the sender's clerk)."""
+    _files_store(document, files)
+    document.save()
+    shell.event(
+        document=document,
+        action=A.RECEIVE,
+        actor=None,
+        channel=document.channel,
+        document_id=document.document_id,
+        sender=document.sender_name,
+        signature=document.signature_verdict,
+    )
+    _number(document)
+    document.state = S.REGISTERED
+    document.save()
+    shell.event(
+        document=document,
+        action=A.REGISTER,
+        actor=None,
+        before=S.RECEIVED,
+        arrival_number=document.arrival_number,
+    )
+
+
 # --- receive -------------------------------------------------------------------------------------
 
 
@@ -267,28 +293,7 @@ def incoming_receive_package(
             organisation=organisation, document_id=document_id
         ), False
     files = [FileInput(a.name, a.read(), a.content_type) for a in package.attachments]
-    _files_store(document, files)
-    document.save()
-    # Received (signatures checked), then registered by the system: two steps on the timeline.
-    shell.event(
-        document=document,
-        action=A.RECEIVE,
-        actor=None,
-        channel=channel,
-        document_id=document_id,
-        sender=document.sender_name,
-        signature=document.signature_verdict,
-    )
-    _number(document)
-    document.state = S.REGISTERED
-    document.save()
-    shell.event(
-        document=document,
-        action=A.REGISTER,
-        actor=None,
-        before=S.RECEIVED,
-        arrival_number=document.arrival_number,
-    )
+    _arrive_and_register(document, files)
     shell.status_queue(document=document, code="01")
     shell.status_queue(document=document, code="03")
     if document.business_target_id is not None:
@@ -385,28 +390,8 @@ def incoming_receive_internal(
         source = attachment.signed_document.file if attachment.signed_document else attachment.file
         with source.open("rb") as handle:
             files.append(FileInput(attachment.file_name, handle.read(), attachment.content_type))
-    _files_store(
+    _arrive_and_register(
         document, [FileInput(f.name.replace("/", "-"), f.data, f.content_type) for f in files]
-    )
-    document.save()
-    # The receiving side's timeline names the sender, not the sender's clerk as its actor.
-    shell.event(
-        document=document,
-        action=A.RECEIVE,
-        actor=None,
-        channel=Channel.INTERNAL,
-        sender=document.sender_name,
-        signature=document.signature_verdict,
-    )
-    _number(document)
-    document.state = S.REGISTERED
-    document.save()
-    shell.event(
-        document=document,
-        action=A.REGISTER,
-        actor=None,
-        before=S.RECEIVED,
-        arrival_number=document.arrival_number,
     )
     if document.business_target_id is not None:
         _business_received(document, actor)
