@@ -45,6 +45,7 @@ from motcua.documents.models import (
     Register,
     RetentionPeriod,
 )
+from motcua.documents.retention import DEFAULT_RETENTION
 from motcua.organisations.models import Organisation
 
 M = TypeVar("M", bound=Model)
@@ -629,7 +630,8 @@ NO_RULE = Retention(years=None, permanent=False)
 
 def retention_for(organisation: Organisation, document_type: str) -> Retention:
     """The retention of a document type in an organisation: its own RetentionPeriod row, else
-    the default row (organisation empty), else no rule. A row without years is permanent."""
+    the default row (organisation empty), else the built-in default (retention.py), else no
+    rule. A row without years is permanent."""
     rows = list(
         RetentionPeriod.objects.filter(
             Q(organisation=organisation) | Q(organisation__isnull=True),
@@ -638,7 +640,10 @@ def retention_for(organisation: Organisation, document_type: str) -> Retention:
     )
     own = [row for row in rows if row.organisation_id is not None]
     if not (own or rows):
-        return NO_RULE
+        if document_type not in DEFAULT_RETENTION:
+            return NO_RULE
+        years = DEFAULT_RETENTION[document_type]
+        return Retention(years=years, permanent=years is None)
     chosen = (own or rows)[0]
     return Retention(years=chosen.years, permanent=chosen.years is None)
 

@@ -300,7 +300,9 @@ def test_an_empty_file_is_not_closed(world):
         document_file_close(actor=world.clerk, document_file=document_file)
 
 
-def test_without_any_retention_rule_the_file_needs_its_own(world):
+def test_without_a_retention_row_the_built_in_default_applies(world):
+    # The rows seeded by the migrations are editable; with none left (deleted, or a database
+    # flushed by a transactional test) the built-in table still gives công văn 10 years.
     RetentionPeriod.objects.filter(document_type=DocumentType.CONG_VAN).delete()
     document_file = _create(world)
     document_file_add(
@@ -310,8 +312,8 @@ def test_without_any_retention_rule_the_file_needs_its_own(world):
             world, number=1, notation="STP-HCTP", document_type=DocumentType.CONG_VAN
         ),
     )
-    with pytest.raises(ValidationFailed):
-        document_file_close(actor=world.clerk, document_file=document_file)
+    closed = document_file_close(actor=world.clerk, document_file=document_file)
+    assert (closed.retention_years, closed.retention_permanent) == (10, False)
 
 
 def test_a_closed_file_refuses_every_change(world):
@@ -337,3 +339,17 @@ def test_a_closed_file_refuses_every_change(world):
 
 def test_make_file_helper_builds_a_file(world):
     assert make_file(world).file_code == "000.00.08.H12.2026.01.HCTP"
+
+
+def test_the_built_in_default_applies_when_no_row_is_left(world):
+    # A test database flushed by a transactional test (or an administrator deleting the
+    # province's rows) keeps the built-in retention table.
+    from motcua.documents.models import RetentionPeriod
+    from motcua.documents.selectors_registers import retention_for
+    from motcua.organisations.tests.factories import make_organisation
+
+    RetentionPeriod.objects.all().delete()
+    organisation = make_organisation()
+    assert retention_for(organisation, "quyet_dinh").permanent
+    assert retention_for(organisation, "bao_cao").years == 20
+    assert retention_for(organisation, "thong_tu").years == 10
