@@ -23,11 +23,8 @@ RECIPIENT_SENDERS: dict[str, str] = {
 STATUS_SENDER = "motcua.documents.services.exchange.send_status"
 
 
-def _load(path: str) -> Callable[[int], str] | None:
-    try:
-        sender: Callable[[int], str] = import_string(path)
-    except ImportError:
-        return None
+def _load(path: str) -> Callable[[int], str]:
+    sender: Callable[[int], str] = import_string(path)
     return sender
 
 
@@ -38,14 +35,10 @@ def deliver_recipient(recipient_id: int) -> str:
     if channel is None:
         return "missing"
     path = RECIPIENT_SENDERS.get(channel)
-    sender = _load(path) if path else None
-    if sender is None:
-        return "no_sender"
-    return sender(recipient_id)
+    if path is None:
+        return "no_sender"  # paper and internal recipients are delivered by the issue itself
+    return _load(path)(recipient_id)
 
 
 def send_status(outbound_status_id: int) -> str:
-    sender = _load(STATUS_SENDER)
-    if sender is None:
-        return "no_sender"
-    return sender(outbound_status_id)
+    return _load(STATUS_SENDER)(outbound_status_id)

@@ -141,18 +141,14 @@ def _files_store(document: IncomingDocument, files: list[FileInput]) -> None:
 
 
 def _verify(data: bytes) -> tuple[str, dict[str, Any]]:
-    try:
-        from motcua.documents.services.signing import verify_incoming
-    except ImportError:  # pragma: no cover - the signing module ships with the app
-        return SignatureVerdict.NOT_CHECKED, {}
+    from motcua.documents.services.signing import verify_incoming
+
     return verify_incoming(data)
 
 
 def _pdf_text(data: bytes) -> str:
-    try:
-        from motcua.documents.pdftext import extract
-    except ImportError:  # pragma: no cover - the search module ships with the app
-        return ""
+    from motcua.documents.pdftext import extract
+
     try:
         return extract(data)
     except Exception:  # an unreadable PDF is kept; it is just not searchable
